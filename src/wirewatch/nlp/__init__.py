@@ -1,0 +1,1 @@
+"""spaCy pipeline assembly: base model loading, Doc extensions, registered factories."""
