@@ -1,0 +1,464 @@
+"""Events: PLOVER-coded event records with trigger, evidence, arguments, casualties,
+factuality, status, sources, time and place.
+
+One event per (sentence, type, factuality): the several words a sentence uses for one attack
+("a car bombing struck the town ..., killing two officers") become one event. A later
+definite mention ("the attack", "the execution") adds its details to the earlier event
+instead of creating a duplicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from wirewatch.extract.arguments import Argument, argument_entity, find_arguments
+from wirewatch.extract.attribution import sentence_attribution
+from wirewatch.extract.casualties import SLOTS, Casualty, find_casualties
+from wirewatch.extract.factuality import factuality
+from wirewatch.extract.triggers import Trigger, find_triggers, lexicon
+from wirewatch.nlp.extensions import get_list, register_extensions
+from wirewatch.resolve.actors import actor_nouns
+from wirewatch.spans import char_span, span_of
+
+register_extensions()
+
+#: Doubt grows left to right; merged mentions keep the most doubtful status.
+STATUS_ORDER = ("asserted", "reported", "claimed", "alleged", "unconfirmed", "denied")
+PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
+ANAPHORIC_DETS = frozenset({"the", "this", "that"})
+VIOLENT = frozenset({"ASSAULT", "FIGHT"})
+#: Event types whose agent is often only implied by the sentence's one armed group.
+SPEECH_ACTS = frozenset({"THREATEN", "MOBILIZE", "DEMAND", "SUPPORT"})
+
+
+@dataclass
+class _Event:
+    type: str
+    mode: str | None
+    factuality: str
+    sent: Span
+    triggers: list[Trigger]
+    contexts: set[str] = field(default_factory=set)
+    arguments: list[Argument] = field(default_factory=list)
+    casualties: list[Casualty] = field(default_factory=list)
+    status: str = "asserted"
+    sources: list[dict] = field(default_factory=list)
+    responsibility: list[dict] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+    extra_sents: list[Span] = field(default_factory=list)
+
+    @property
+    def primary(self) -> Trigger:
+        def rank(t: Trigger) -> tuple:
+            return (t.sense.weak, not t.is_noun, t.mode is None, t.token.i)
+        return min(self.triggers, key=rank)
+
+
+class EventExtractor:
+    """spaCy component ``wirewatch_events``: writes ``doc._.ww_events``."""
+
+    def __init__(self, nlp: Language, name: str = "wirewatch_events") -> None:
+        self.name = name
+        lex = lexicon()
+        self.terror_words = lex["terror_words"]
+        self.message_nouns = lex["message_nouns"]
+        self.nouns = actor_nouns()
+
+    def __call__(self, doc: Doc) -> Doc:
+        events: list[_Event] = []
+        carried: dict | None = None  # attribution carried by "... provided by X:" paragraphs
+        for sent in doc.sents:
+            attribution = self._attribution(doc, sent, carried)
+            for event in self._sentence_events(doc, sent):
+                self._apply_status(event, attribution)
+                if not self._merge_anaphor(event, events):
+                    events.append(event)
+            carried = self._carry(sent, attribution, carried)
+        self._responsibility(doc, events)
+        doc._.ww_events = [self._record(doc, n, e) for n, e in enumerate(events, start=1)]
+        return doc
+
+    # -- sentence level ------------------------------------------------------------------
+    def _sentence_events(self, doc: Doc, sent: Span) -> list[_Event]:
+        triggers = find_triggers(sent)
+        if not triggers:
+            return []
+        casualties = find_casualties(sent)
+        groups: dict[tuple[str, str], _Event] = {}
+        for trig in triggers:
+            fact = factuality(trig.token)
+            key = (trig.sense.type, fact)
+            if key not in groups:
+                groups[key] = _Event(trig.sense.type, None, fact, sent, [])
+            groups[key].triggers.append(trig)
+        event_nouns = {i for t in triggers for i in range(t.start, t.end)
+                       if t.is_noun or i != t.token.i}
+        out: list[_Event] = []
+        for event in groups.values():
+            if all(t.sense.weak for t in event.triggers) and not self._supported(event, casualties, groups):
+                continue
+            primary = event.primary
+            event.mode = primary.mode or next(
+                (t.mode for t in event.triggers if t.mode and not t.sense.weak), None)
+            for trig in event.triggers:
+                event.contexts.update(trig.sense.contexts)
+                role = ("target" if event.type not in VIOLENT | {"COERCE"}
+                        else "victim" if trig.sense.casualty else "auto")
+                event.arguments.extend(
+                    find_arguments(trig.token, trig.is_noun, sent, event_nouns, role))
+                for mod in trig.modifiers:
+                    if mod.i not in {a.head.i for a in event.arguments}:
+                        event.arguments.append(Argument("instrument", mod, mod.i, mod.i + 1))
+            if not any(a.role == "agent" for a in event.arguments) and event.type in SPEECH_ACTS:
+                agent = self._sole_armed_group(doc, sent, primary.token.i)
+                if agent is not None:
+                    event.arguments.append(agent)
+            if event.type in VIOLENT | {"COERCE"} and event.factuality == "actual":
+                event.casualties = casualties
+            self._contexts(event, sent)
+            out.append(event)
+        return out
+
+    @staticmethod
+    def _sole_armed_group(doc: Doc, sent: Span, before: int) -> Argument | None:
+        """The one armed group named before the trigger in its sentence, if exactly one."""
+        kinds = {e["id"]: e["kind"] for e in get_list(doc, "ww_entities")}
+        token_entity = doc._.ww_token_entity or {}
+        found: dict[str, int] = {}
+        for i in range(sent.start, before):
+            eid = token_entity.get(i)
+            if eid and kinds.get(eid) == "armed_group":
+                found.setdefault(eid, i)
+        if len(found) != 1:
+            return None
+        (eid, i), = found.items()
+        start = end = i
+        while start - 1 >= sent.start and token_entity.get(start - 1) == eid:
+            start -= 1
+        while end + 1 < sent.end and token_entity.get(end + 1) == eid:
+            end += 1
+        return Argument("agent", doc[i], start, end + 1)
+
+    @staticmethod
+    def _supported(event: _Event, casualties: list[Casualty],
+                   groups: dict[tuple[str, str], _Event]) -> bool:
+        """A weak trigger ("strike", "hit") needs a casualty or weapon in its sentence."""
+        if casualties and event.type in VIOLENT | {"COERCE"}:
+            return True
+        sent = event.sent
+        from wirewatch.extract.arguments import weapon_lemmas
+
+        weapons = weapon_lemmas()
+        return any(t.lemma_.lower() in weapons for t in sent) and event.type in VIOLENT
+
+    def _contexts(self, event: _Event, sent: Span) -> None:
+        lemmas = {t.lemma_.lower() for t in sent}
+        if lemmas & self.terror_words:
+            event.contexts.add("terrorism")
+        if lemmas & {"propaganda", "video"}:
+            event.contexts.add("propaganda")
+        if event.mode == "execution":
+            event.contexts.add("terrorism") if lemmas & self.terror_words else None
+
+    # -- status and sources ----------------------------------------------------------------
+    def _attribution(self, doc: Doc, sent: Span, carried: dict | None) -> dict | None:
+        found = sentence_attribution(sent)
+        quote = self._enclosing_quote(doc, sent)
+        if quote is not None:
+            return quote
+        if found is not None:
+            return found
+        return carried
+
+    @staticmethod
+    def _enclosing_quote(doc: Doc, sent: Span) -> dict | None:
+        for quote in get_list(doc, "ww_quotes"):
+            span = quote["span"]
+            if span["start"] <= sent.start_char + 1 and sent.end_char - 1 <= span["end"] + 1:
+                speaker = quote.get("speaker_span")
+                name = speaker["text"] if speaker else None
+                return {"status": "reported" if name else "asserted", "source": name,
+                        "source_span": speaker, "cue": quote.get("cue"),
+                        "entity": quote.get("speaker")}
+        return None
+
+    @staticmethod
+    def _carry(sent: Span, attribution: dict | None, carried: dict | None) -> dict | None:
+        """A paragraph ending "... provided by the JPost:" attributes the next paragraph to
+        that source; the carry ends with that paragraph."""
+        text = sent.text.rstrip()
+        if text.endswith(":"):
+            if attribution is None:
+                attribution = _colon_source(sent)
+            if attribution is not None:
+                return {**attribution, "_paragraphs": 1}
+            return None
+        if carried is not None and "\n" in sent.text[len(text):]:
+            left = carried.get("_paragraphs", 0) - 1
+            return {**carried, "_paragraphs": left} if left > 0 else None
+        return carried
+
+    @staticmethod
+    def _apply_status(event: _Event, attribution: dict | None) -> None:
+        if attribution is None or attribution.get("status") in (None, "asserted"):
+            return
+        status = attribution["status"]
+        if status == "estimated":
+            status = "reported"
+        if status not in STATUS_ORDER:
+            status = "reported"
+        event.status = _more_doubtful(event.status, status)
+        if attribution.get("source"):
+            source = {"name": attribution["source"], "entity": attribution.get("entity"),
+                      "cue": attribution.get("cue"), "span": attribution.get("source_span")}
+            if source not in event.sources:
+                event.sources.append(source)
+
+    # -- cross-sentence merging ----------------------------------------------------------
+    def _merge_anaphor(self, event: _Event, events: list[_Event]) -> bool:
+        """"the attack" / "the execution" after an earlier event of that type: one event."""
+        primary = event.primary
+        if not primary.is_noun or not any(
+                c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS for c in primary.token.children):
+            return False
+        if any(a.role in ("place", "time") for a in event.arguments) or any(
+                c.count for c in event.casualties):
+            return False
+        candidates = [e for e in events if e.type == event.type and e.factuality == event.factuality
+                      and (event.mode is None or e.mode in (None, event.mode))]
+        if not candidates:
+            return False
+        kinds = self._victim_kinds(event)
+        matching = [e for e in candidates if kinds & self._victim_kinds(e)]
+        target = (matching or candidates)[-1]
+        target.extra_sents.append(event.sent)
+        target.mentions.append(event.sent.doc[primary.start : primary.end])
+        doubtful = event.status in ("alleged", "claimed", "unconfirmed", "denied")
+        for arg in event.arguments:
+            if arg.role == "agent" and doubtful:
+                target.responsibility.append({
+                    "arg": arg, "mode": "claimed" if event.status == "claimed" else "attributed"})
+            elif arg.role not in {a.role for a in target.arguments} or arg.role == "victim":
+                target.arguments.append(arg)
+        if event.status in ("unconfirmed", "denied"):
+            target.status = _more_doubtful(target.status, event.status)
+        for source in event.sources:
+            if source not in target.sources:
+                target.sources.append(source)
+        return True
+
+    def _victim_kinds(self, event: _Event) -> set[str]:
+        kinds = set()
+        for arg in event.arguments:
+            if arg.role == "victim":
+                entry = self.nouns.get(arg.head.lemma_.lower())
+                if entry:
+                    kinds.add(entry["kind"])
+        return kinds
+
+    def _responsibility(self, doc: Doc, events: list[_Event]) -> None:
+        """"X claimed responsibility", "officials blamed X", "X denied involvement"."""
+        for sent in doc.sents:
+            for token in sent:
+                lemma = token.lemma_.lower()
+                mode = None
+                if lemma == "claim" and any(c.lemma_.lower() in ("responsibility", "credit")
+                                            for c in token.children):
+                    mode = "claimed"
+                elif lemma in ("blame", "accuse", "attribute") and _about_attack(token):
+                    mode = "attributed"
+                elif lemma == "deny" and any(c.lemma_.lower() in ("involvement", "responsibility",
+                                                                   "role", "link")
+                                             for c in token.children):
+                    mode = "denied"
+                if mode is None:
+                    continue
+                holder = None
+                if mode == "attributed":
+                    holder = next((c for c in token.children if c.dep_ == "dobj"), None)
+                else:
+                    holder = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                if holder is None:
+                    continue
+                target = self._event_for(events, sent)
+                if target is not None:
+                    start, end = holder.left_edge.i, holder.i + 1
+                    while start < end and doc[start].lower_ in ("the", "a", "an"):
+                        start += 1
+                    target.responsibility.append({
+                        "arg": Argument("agent", holder, start, end), "mode": mode})
+
+    @staticmethod
+    def _event_for(events: list[_Event], sent: Span) -> _Event | None:
+        same = [e for e in events if e.sent == sent and e.type in VIOLENT]
+        if same:
+            return same[0]
+        before = [e for e in events if e.sent.start <= sent.start and e.type in VIOLENT
+                  and e.factuality == "actual"]
+        return before[-1] if before else None
+
+    # -- record ---------------------------------------------------------------------------
+    def _record(self, doc: Doc, n: int, event: _Event) -> dict:
+        primary = event.primary
+        sents = [event.sent, *event.extra_sents]
+        arguments = self._arguments(doc, event)
+        location = self._location(doc, event, arguments)
+        time = self._time(doc, event, arguments)
+        casualties = self._casualties(doc, event)
+        responsibility = []
+        for item in event.responsibility:
+            arg: Argument = item["arg"]
+            span = char_span(doc, doc[arg.start].idx, doc[arg.end - 1].idx + len(doc[arg.end - 1]))
+            responsibility.append({"name": span["text"], "entity": argument_entity(doc, arg),
+                                   "mode": item["mode"], "span": span})
+        if responsibility and not any(a["role"] == "agent" for a in arguments):
+            event.contexts.add("terrorism") if any(
+                self._entity_kind(doc, r["entity"]) == "armed_group" for r in responsibility) else None
+        if any(self._entity_kind(doc, a["entity"]) == "armed_group" for a in arguments
+               if a["role"] == "agent") and event.type in VIOLENT | {"THREATEN", "MOBILIZE"}:
+            event.contexts.add("terrorism")
+        confidence = 0.5 + (0.15 if not primary.sense.weak else 0.0)
+        confidence += 0.05 * len({a["role"] for a in arguments})
+        confidence += 0.05 if any(v is not None for v in (casualties[s] for s in SLOTS)) else 0.0
+        record = {
+            "id": f"v{n}", "type": event.type, "mode": event.mode,
+            "contexts": sorted(event.contexts),
+            "trigger": char_span(doc, doc[primary.start].idx,
+                                 doc[primary.end - 1].idx + len(doc[primary.end - 1])),
+            "evidence": _sentence_span(doc, event.sent),
+            "factuality": event.factuality, "status": event.status,
+            "sources": event.sources, "arguments": arguments, "time": time,
+            "location": location, "casualties": casualties,
+            "responsibility": responsibility,
+            "confidence": round(min(confidence, 0.95), 2),
+            "mentions": [span_of(doc, m) for m in event.mentions],
+            "evidence_extra": [_sentence_span(doc, s) for s in sents[1:]],
+        }
+        return record
+
+    @staticmethod
+    def _entity_kind(doc: Doc, eid: str | None) -> str | None:
+        if eid is None:
+            return None
+        for entity in get_list(doc, "ww_entities"):
+            if entity["id"] == eid:
+                return entity["kind"]
+        return None
+
+    def _arguments(self, doc: Doc, event: _Event) -> list[dict]:
+        out: list[dict] = []
+        seen: set[tuple[int, int]] = set()
+        # one role per span: a phrase that is both victim and agent is a parse error
+        priority = {"victim": 0, "target": 1, "instrument": 2, "agent": 3}
+        for arg in sorted(event.arguments, key=lambda a: (a.start, priority[a.role])):
+            key = (arg.start, arg.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            last = doc[arg.end - 1]
+            out.append({"role": arg.role, "entity": argument_entity(doc, arg),
+                        "span": char_span(doc, doc[arg.start].idx, last.idx + len(last))})
+        token_entity = doc._.ww_token_entity or {}
+        for sent in (event.sent, *event.extra_sents):
+            for loc in get_list(doc, "ww_locations"):
+                span = loc.get("span")
+                if span and sent.start_char <= span["start"] < sent.end_char:
+                    tok = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+                    eid = token_entity.get(tok.start) if tok is not None else None
+                    out.append({"role": "place", "entity": eid, "span": span})
+            for tm in get_list(doc, "ww_times"):
+                span = tm.get("span")
+                if span and sent.start_char <= span["start"] < sent.end_char:
+                    out.append({"role": "time", "entity": None, "span": span})
+        return out
+
+    @staticmethod
+    def _location(doc: Doc, event: _Event, arguments: list[dict]) -> dict | None:
+        places = [a["span"]["start"] for a in arguments if a["role"] == "place"]
+        candidates = [loc for loc in get_list(doc, "ww_locations")
+                      if loc.get("span") and loc["span"]["start"] in places]
+        resolved = [c for c in candidates if c.get("precision")]
+        if not resolved:
+            return candidates[0] if candidates else None
+        return min(resolved, key=lambda c: (PRECISION_RANK.get(c["precision"], 9),
+                                            c["span"]["start"]))
+
+    @staticmethod
+    def _time(doc: Doc, event: _Event, arguments: list[dict]) -> dict | None:
+        starts = [a["span"]["start"] for a in arguments if a["role"] == "time"]
+        times = [t for t in get_list(doc, "ww_times") if t.get("span")
+                 and t["span"]["start"] in starts]
+        if not times:
+            return None
+        ranked = sorted(times, key=lambda t: (t.get("value") is None,
+                                              {"day": 0, "hour": 0, "week": 1, "month": 2,
+                                               "year": 3}.get(t.get("precision") or "", 4)))
+        best = ranked[0]
+        value, precision = best.get("value"), best.get("precision")
+        if precision == "hour":
+            precision = "day"
+            value = value[:10] if value else None
+        if value is not None and len(value) > 10:
+            value = value[:10]
+        return {"value": value, "precision": precision, "span": best["span"]}
+
+    @staticmethod
+    def _casualties(doc: Doc, event: _Event) -> dict:
+        out: dict = {slot: None for slot in SLOTS}
+        spans = []
+        victim_kind = None
+        for cas in event.casualties:
+            if cas.count is not None:
+                out[cas.slot] = max(out[cas.slot] or 0, cas.count)
+            victim_kind = victim_kind or cas.victim_kind
+            spans.append(char_span(doc, cas.start_char, cas.end_char))
+        out["victim_kind"] = victim_kind
+        out["spans"] = spans
+        return out
+
+
+def _about_attack(verb) -> bool:
+    """"blamed X for the bombing" / "accused X of the attack", not "accused them of spying"."""
+    lex = lexicon()
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "on", "to"):
+            for t in child.subtree:
+                if t.lemma_.lower() in lex["nouns"] or t.lemma_.lower() in lex["verbs"]:
+                    return True
+    return False
+
+
+def _colon_source(sent: Span) -> dict | None:
+    """The source of "A description ... is provided by the JPost:" / "Police said:"."""
+    doc = sent.doc
+    token_entity = doc._.ww_token_entity or {}
+    entities = {e["id"]: e for e in get_list(doc, "ww_entities")}
+    for token in sent:
+        if token.dep_ == "agent" or (token.dep_ == "prep" and token.lower_ == "by"):
+            for pobj in token.children:
+                if pobj.dep_ == "pobj":
+                    eid = token_entity.get(pobj.i)
+                    name = entities[eid]["name"] if eid in entities else pobj.text
+                    return {"status": "reported", "source": name, "entity": eid,
+                            "cue": "provided by", "source_span": span_of(doc, pobj)}
+    return None
+
+
+def _more_doubtful(a: str, b: str) -> str:
+    return a if STATUS_ORDER.index(a) >= STATUS_ORDER.index(b) else b
+
+
+def _sentence_span(doc: Doc, sent: Span) -> dict:
+    text = sent.text
+    end = sent.start_char + len(text.rstrip())
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    return char_span(doc, start, max(end, start))
+
+
+@Language.factory("wirewatch_events")
+def make_events(nlp: Language, name: str) -> EventExtractor:
+    """Registered factory: add after the entities, places, times and quotes components."""
+    return EventExtractor(nlp, name)

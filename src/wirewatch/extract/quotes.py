@@ -1,0 +1,408 @@
+"""Direct quotes and their speakers: the ``wirewatch_quotes`` component -> ``doc._.ww_quotes``.
+
+Quote marks are paired per paragraph by a small state machine (curly and straight, double
+and single), so odd mark counts never shift the pairing beyond one paragraph: an unclosed
+quote runs to the end of its paragraph, and a closing mark with no opening one counts only
+when a speech cue follows it ("..., he states"). Scare quotes ("the ‘province’") are
+dropped: a quote needs at least ``min_words`` words, a cue right beside it, or to continue
+the previous paragraph's quote. Speakers come from the reporting verb beside the quote
+(grammatical subject, resolved through pronouns by :mod:`wirewatch.extract.attribution`),
+an "X: “...”" colon head, or the previous paragraph's quote for multi-paragraph speeches.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from wirewatch.extract.attribution import (
+    SOURCE_ENT_TYPES,
+    CharRanges,
+    Cues,
+    Source,
+    SourceResolver,
+    according_to_source,
+    cue_status,
+    is_quote_cue,
+    load_cues,
+    subject_of,
+)
+from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)
+from wirewatch.spans import char_span, source_text
+
+_MARKS = re.compile("[\"'“”„‟«»‘’‹›]")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_NEWLINE = re.compile(r"\n")
+_OPEN_DOUBLE = frozenset("“„‟«")
+_CLOSE_DOUBLE = frozenset("”»")
+_OPEN_SINGLE = frozenset("‘‹")
+_CLOSE_SINGLE = frozenset("’›")
+_STRAIGHT = frozenset("\"'")
+_AFTER_CLOSE = frozenset(",.;:!?)]—–-")
+#: Tokens skipped between a leading cue and the opening mark ("said: “", "said that “").
+_LEAD_SKIP = frozenset({",", ":", "–", "—", "-", "that"})
+_SEPARATORS = frozenset({",", ":", "–", "—", "-"})
+#: How many words after a closing mark may separate it from its cue ("..., the minister said").
+_TRAIL_WINDOW = 8
+
+
+@dataclass
+class _RawQuote:
+    start: int
+    end: int
+    para: int
+    open_mark: int | None
+    close_mark: int | None
+    words: int = 0
+    verb: Token | None = None
+    speaker: Source | None = None
+    strict: bool = False
+    continues: bool = False
+    accepted: bool = False
+
+    @property
+    def open_at_end(self) -> bool:
+        return self.open_mark is not None and self.close_mark is None
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty paragraph, whitespace-trimmed.
+
+    Blank lines separate paragraphs when the text has any; otherwise every line is one.
+    """
+    breaker = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in breaker.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    trimmed = []
+    for start, end in out:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            trimmed.append((start, end))
+    return trimmed
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip whitespace and the trailing comma a cue leaves inside the marks."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return start, end
+
+
+def scan_paragraph(text: str, ps: int, pe: int, para: int) -> list[_RawQuote]:
+    """Pair the quote marks of one paragraph into raw quoted stretches (no filtering yet)."""
+    marks = [(m.start(), m.group()) for m in _MARKS.finditer(text, ps, pe)]
+    found: list[_RawQuote] = []
+    open_pos: int | None = None
+    closed_any = False
+    for pos, ch in marks:
+        if ch in _OPEN_SINGLE or ch in _CLOSE_SINGLE or ch == "'":
+            continue
+        if ch == '"':
+            prev = text[pos - 1] if pos > ps else " "
+            nxt = text[pos + 1] if pos + 1 < pe else " "
+            orphan_close = (nxt.isspace() or nxt in _AFTER_CLOSE) and not prev.isspace()
+            is_open = open_pos is None and not orphan_close
+        else:
+            is_open = ch in _OPEN_DOUBLE
+        if is_open:
+            if open_pos is not None:  # a new opening before any closing: cut the first short
+                found.append(_RawQuote(open_pos + 1, pos, para, open_pos, None))
+            open_pos = pos
+        elif open_pos is not None:
+            found.append(_RawQuote(open_pos + 1, pos, para, open_pos, pos))
+            open_pos = None
+            closed_any = True
+        elif not closed_any:  # closing mark with no opening: the quote began the paragraph
+            found.append(_RawQuote(ps, pos, para, None, pos))
+            closed_any = True
+    if open_pos is not None:
+        found.append(_RawQuote(open_pos + 1, pe, para, open_pos, None))
+    inside = CharRanges(
+        (q.open_mark if q.open_mark is not None else q.start, (q.close_mark or q.end) + 1)
+        for q in found
+    )
+    found.extend(_scan_single(text, ps, pe, para, marks, inside))
+    found.sort(key=lambda q: q.start)
+    for q in found:
+        q.start, q.end = _trim(text, q.start, q.end)
+    return [q for q in found if q.start < q.end]
+
+
+def _scan_single(
+    text: str, ps: int, pe: int, para: int, marks: list[tuple[int, str]], inside: CharRanges
+) -> list[_RawQuote]:
+    """Single-quote pairs outside double quotes; apostrophes (don't, Russia’s) never open one."""
+    found: list[_RawQuote] = []
+    open_pos: int | None = None
+    for pos, ch in marks:
+        if ch not in _OPEN_SINGLE and ch not in _CLOSE_SINGLE and ch != "'":
+            continue
+        if inside.contains(pos):
+            continue
+        prev = text[pos - 1] if pos > ps else " "
+        nxt = text[pos + 1] if pos + 1 < pe else " "
+        can_open = ch in _OPEN_SINGLE or ch == "'"
+        can_close = ch in _CLOSE_SINGLE or ch == "'"
+        if open_pos is None and can_open and not prev.isalnum() and nxt.isalpha():
+            open_pos = pos
+        elif open_pos is not None and can_close and not prev.isspace() and not nxt.isalnum():
+            found.append(_RawQuote(open_pos + 1, pos, para, open_pos, pos))
+            open_pos = None
+    if open_pos is not None and open_pos == ps:  # unclosed, but it opens the paragraph
+        found.append(_RawQuote(open_pos + 1, pe, para, open_pos, None))
+    return found
+
+
+class _DocTokens:
+    """Character -> token lookups for one document."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+
+    def at(self, char: int) -> int:
+        """Index of the token covering (or last starting before) ``char``."""
+        return max(bisect_right(self.starts, char) - 1, 0)
+
+    def words(self, start: int, end: int) -> int:
+        doc = self.doc
+        i, j = self.at(start), self.at(max(end - 1, start))
+        return sum(1 for t in doc[i : j + 1] if (t.is_alpha or t.like_num) and start <= t.idx < end)
+
+
+class QuoteFinder:
+    """The ``wirewatch_quotes`` component: lexicon loaded once, stateless per document."""
+
+    def __init__(self, nlp: Language, name: str, min_words: int = 4) -> None:
+        self.name = name
+        self.min_words = min_words
+        self.cues: Cues = load_cues()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.ww_quotes = self.find(doc)
+        return doc
+
+    def find(self, doc: Doc) -> list[dict[str, Any]]:
+        text = source_text(doc)
+        paras = paragraphs(text)
+        raw: list[_RawQuote] = []
+        for idx, (ps, pe) in enumerate(paras):
+            if _MARKS.search(text, ps, pe):
+                raw.extend(scan_paragraph(text, ps, pe, idx))
+        if not raw:
+            return []
+        toks = _DocTokens(doc)
+        quoted = CharRanges((q.start, q.end) for q in raw)
+        resolver = SourceResolver(doc, self.cues, quoted)
+        for q in raw:
+            q.words = toks.words(q.start, q.end)
+            self._attribute(q, text, paras[q.para], toks, quoted, resolver)
+        self._link(raw, text, paras, toks)
+        quotes = []
+        for q in raw:
+            if not q.accepted:
+                continue
+            speaker = q.speaker
+            quotes.append(
+                {
+                    "id": f"q{len(quotes) + 1}",
+                    "span": char_span(doc, q.start, q.end),
+                    "direct": True,
+                    "speaker": speaker.entity if speaker else None,
+                    "speaker_span": speaker.span if speaker else None,
+                    "cue": q.verb.text if q.verb is not None else None,
+                }
+            )
+        return quotes
+
+    # -- cues -------------------------------------------------------------------------
+    def _attribute(
+        self,
+        q: _RawQuote,
+        text: str,
+        para: tuple[int, int],
+        toks: _DocTokens,
+        quoted: CharRanges,
+        resolver: SourceResolver,
+    ) -> None:
+        """Find the cue verb and speaker of one raw quote; ``strict`` = cue right beside it."""
+        subject: Token | None = None
+        if q.close_mark is not None:
+            q.verb, subject = self._trailing_cue(q, text, para, toks)
+        if q.verb is None and q.open_mark is not None:
+            q.verb, subject = self._leading_cue(q, para, toks)
+        q.strict = q.verb is not None or subject is not None
+        if not q.strict and q.words >= self.min_words and q.open_mark is not None:
+            q.verb, subject = self._nearby_cue(q, para, toks, quoted)
+        if q.verb is not None and subject is None:
+            subject = subject_of(q.verb, self.cues)
+        if subject is not None:
+            q.speaker = resolver.resolve(subject)
+
+    def _trailing_cue(
+        self, q: _RawQuote, text: str, para: tuple[int, int], toks: _DocTokens
+    ) -> tuple[Token | None, Token | None]:
+        """ “...,” he said / “...,” said the minister: a cue verb with a subject beside it."""
+        assert q.close_mark is not None
+        doc = toks.doc
+        i = toks.at(q.close_mark) + 1
+        seen = 0
+        first_word: Token | None = None
+        while i < len(doc) and doc[i].idx < para[1] and seen <= _TRAIL_WINDOW:
+            t = doc[i]
+            i += 1
+            if t.is_space or t.text in (",", "—", "–"):
+                continue
+            if t.is_quote or t.text in (".", "!", "?", ";", ":"):
+                break
+            first_word = first_word or t
+            seen += 1
+            if t.pos_ not in ("VERB", "AUX"):
+                continue
+            if not is_quote_cue(t, self.cues):
+                break
+            subject = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subject is None or subject.i < toks.at(q.close_mark):
+                break
+            # “We will win.” Smith said the army ... : a new sentence with its own content.
+            ends_sentence = text[q.end - 1 : q.end] == "." and first_word.is_title
+            own_content = any(c.dep_ in ("ccomp", "xcomp") and c.i > t.i for c in t.children)
+            if ends_sentence and own_content:
+                break
+            return t, subject
+        return None, None
+
+    def _leading_cue(
+        self, q: _RawQuote, para: tuple[int, int], toks: _DocTokens
+    ) -> tuple[Token | None, Token | None]:
+        """He states: “...” / She told the BBC, “...” / Abu Yasser: “...”."""
+        assert q.open_mark is not None
+        doc = toks.doc
+        i = toks.at(q.open_mark) - 1
+        skipped: set[str] = set()
+        while i >= 0 and doc[i].idx >= para[0] and len(skipped) < 3:
+            t = doc[i]
+            if t.is_space:
+                i -= 1
+            elif t.lower_ in _LEAD_SKIP:
+                skipped.add(t.lower_)
+                i -= 1
+            else:
+                break
+        if i < 0 or doc[i].idx < para[0]:
+            return None, None
+        p = doc[i]
+        separated = bool(skipped & _SEPARATORS)
+        # Without a separator only a reporting verb introduces a quote: "calls it “...”" names.
+        if is_quote_cue(p, self.cues) and (separated or cue_status(p, self.cues)):
+            return p, None
+        if not separated:
+            return None, None
+        head = p.head
+        if head.dep_ == "prep":
+            head = head.head
+        if head.i < p.i and is_quote_cue(head, self.cues):
+            return head, None
+        if ":" in skipped:
+            return None, self._colon_head(p, para, toks)
+        return None, None
+
+    def _colon_head(self, last: Token, para: tuple[int, int], toks: _DocTokens) -> Token | None:
+        """ “Abu Yasser: “...”: a verbless name before the colon is the speaker."""
+        doc = toks.doc
+        start = toks.at(para[0])
+        before = doc[start : last.i + 1]
+        if len(before) > 8 or any(t.pos_ in ("VERB", "AUX") for t in before):
+            return None
+        if not any(t.pos_ == "PROPN" or t.ent_type_ in SOURCE_ENT_TYPES for t in before):
+            return None
+        return last
+
+    def _nearby_cue(
+        self, q: _RawQuote, para: tuple[int, int], toks: _DocTokens, quoted: CharRanges
+    ) -> tuple[Token | None, Token | None]:
+        """For a long quote with no adjacent cue, the nearest speech verb before it in its sentence."""
+        assert q.open_mark is not None
+        doc = toks.doc
+        mark = doc[toks.at(q.open_mark)]
+        first = max(mark.sent.start, toks.at(para[0]))
+        for t in reversed(doc[first : mark.i]):
+            if quoted.contains(t.idx):
+                continue
+            if is_quote_cue(t, self.cues):
+                return t, None
+            src = according_to_source(t, self.cues)
+            if src is not None:
+                return None, src
+        return None, None
+
+    @staticmethod
+    def _only_cue_between(first: _RawQuote, second: _RawQuote, toks: _DocTokens) -> bool:
+        """True when no verb but ``first``'s own cue stands between two quotes."""
+        if not first.accepted or first.speaker is None or first.close_mark is None:
+            return False
+        if second.open_mark is None:
+            return False
+        doc = toks.doc
+        between = doc[toks.at(first.close_mark) + 1 : toks.at(second.open_mark)]
+        return all(t.pos_ not in ("VERB", "AUX") or t == first.verb for t in between)
+
+    # -- multi-paragraph quotes ------------------------------------------------------
+    def _link(
+        self, raw: list[_RawQuote], text: str, paras: list[tuple[int, int]], toks: _DocTokens
+    ) -> None:
+        """Decide acceptance, and carry speakers across the parts of one speech.
+
+        A quote right after another one in its paragraph, with only that one's cue between
+        them (“...,” he said. “...”), has the same speaker.
+        A quote opening a paragraph continues the previous paragraph's last quote when that
+        one was left open (multi-paragraph convention) or, if it has no cue of its own, when
+        the paragraph holds nothing but the quote.
+        """
+        last_in_para: dict[int, _RawQuote] = {}
+        follows: dict[int, _RawQuote] = {}
+        for n, q in enumerate(raw):
+            prev = last_in_para.get(q.para - 1)
+            ps, pe = paras[q.para]
+            same = last_in_para.get(q.para)
+            if same is not None and q.speaker is None and q.verb is None:
+                if self._only_cue_between(same, q, toks):
+                    q.continues = True
+                    q.speaker, q.verb = same.speaker, same.verb
+            elif prev is not None and prev.accepted and q.open_mark == ps:
+                after = (q.close_mark if q.close_mark is not None else q.end) + 1
+                only_quote = not text[after:pe].strip(" \t.,\u00a0")
+                if prev.open_at_end:
+                    follows[n] = prev
+                if q.speaker is None and q.verb is None and (prev.open_at_end or only_quote):
+                    q.continues = prev.speaker is not None or prev.open_at_end
+                    q.speaker, q.verb = prev.speaker, prev.verb
+            q.accepted = (
+                q.continues or q.strict or (q.open_mark is not None and q.words >= self.min_words)
+            )
+            last_in_para[q.para] = q
+        # A cue after the last paragraph of an open-ended speech names its earlier paragraphs.
+        for n in sorted(follows, reverse=True):
+            earlier, later = follows[n], raw[n]
+            if earlier.speaker is None and later.speaker is not None:
+                earlier.speaker, earlier.verb = later.speaker, later.verb
+
+
+@Language.factory("wirewatch_quotes", default_config={"min_words": 4})
+def make_quote_finder(nlp: Language, name: str, min_words: int) -> QuoteFinder:
+    """Direct quotes with speakers -> ``doc._.ww_quotes`` (contract Quote dicts)."""
+    return QuoteFinder(nlp, name, min_words=min_words)

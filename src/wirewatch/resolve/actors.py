@@ -1,0 +1,70 @@
+"""The curated actor dictionary (data/actors.yaml) as lookup tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from wirewatch.data import load_yaml
+
+#: actors.yaml section -> (default NER-style type, default kind)
+SECTIONS: dict[str, tuple[str, str]] = {
+    "armed_groups": ("ORG", "armed_group"),
+    "security_forces": ("ORG", "military"),
+    "international_orgs": ("ORG", "international_org"),
+    "media": ("ORG", "media"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One curated actor: canonical name plus what analysts need to know about it."""
+
+    name: str
+    type: str
+    kind: str
+    country: str | None = None
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    names: tuple[str, ...] = field(default=(), compare=False)
+
+
+@cache
+def actor_dictionary() -> dict[str, Actor]:
+    """Canonical name -> Actor, for every entry of data/actors.yaml."""
+    raw = load_yaml("actors.yaml")
+    actors: dict[str, Actor] = {}
+    for section, (default_type, default_kind) in SECTIONS.items():
+        for entry in raw.get(section) or []:
+            aliases = tuple(str(a) for a in entry.get("aliases") or ())
+            acronyms = tuple(str(a) for a in entry.get("acronyms") or ())
+            actors[entry["name"]] = Actor(
+                name=entry["name"],
+                type=entry.get("type", default_type),
+                kind=entry.get("kind", default_kind),
+                country=entry.get("country"),
+                parent=entry.get("parent"),
+                aliases=aliases,
+                acronyms=acronyms,
+                names=(entry["name"], *aliases),
+            )
+    return actors
+
+
+@cache
+def actor_nouns() -> dict[str, dict]:
+    """Common-noun head lemma -> {"kind", "perpetrator"} (data/actor_nouns.yaml)."""
+    return dict(load_yaml("actor_nouns.yaml")["nouns"])
+
+
+@cache
+def descriptor_kinds() -> dict[str, tuple[str, ...]]:
+    """Descriptor head ("group", "newspaper") -> entity kinds it can corefer with."""
+    return {k: tuple(v) for k, v in load_yaml("actor_nouns.yaml")["descriptors"].items()}
+
+
+@cache
+def demonyms() -> dict[str, str]:
+    """Demonym or national adjective -> ISO 3166-1 alpha-2 country code."""
+    return {str(k): str(v) for k, v in load_yaml("demonyms.yaml").items()}

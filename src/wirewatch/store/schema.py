@@ -1,0 +1,212 @@
+"""Table definitions for the wirewatch store (SQLAlchemy Core, portable SQLite/PostgreSQL).
+
+Flat columns hold what is queried or aggregated; the ``*_json`` columns keep the full
+contract object so nothing the extractor produced is lost when the schema lags behind it.
+Bump ``SCHEMA_VERSION`` and add a step to ``database.MIGRATIONS`` when a table changes.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+
+def _pk() -> sa.Column:
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+def _doc_fk() -> sa.Column:
+    return sa.Column(
+        "document_id",
+        sa.Integer,
+        sa.ForeignKey("documents.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    _pk(),
+    sa.Column("doc_id", sa.String, nullable=False),
+    sa.Column("text_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("title", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.String),
+    sa.Column("published", sa.Date, index=True),
+    sa.Column("language", sa.String(16)),
+    sa.Column("text", sa.Text),
+    sa.Column("record_json", sa.JSON, nullable=False),  # the record without "text"
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+entities = sa.Table(
+    "entities",
+    metadata,
+    _pk(),
+    _doc_fk(),
+    sa.Column("entity_id", sa.String, nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("type", sa.String),
+    sa.Column("kind", sa.String),
+    sa.Column("country", sa.String(2)),
+    sa.Column("parent", sa.Text),
+    sa.Column("entity_json", sa.JSON, nullable=False),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    _pk(),
+    _doc_fk(),
+    sa.Column("event_id", sa.String, nullable=False),
+    sa.Column("type", sa.String, nullable=False),
+    sa.Column("mode", sa.String),
+    sa.Column("factuality", sa.String),
+    sa.Column("status", sa.String),
+    sa.Column("time_value", sa.String(10)),
+    sa.Column("time_precision", sa.String(8)),
+    sa.Column("location_name", sa.Text),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("country_code", sa.String(2)),
+    sa.Column("admin1", sa.String),
+    sa.Column("killed", sa.Integer),
+    sa.Column("injured", sa.Integer),
+    sa.Column("kidnapped", sa.Integer),
+    sa.Column("arrested", sa.Integer),
+    sa.Column("trigger_text", sa.Text),
+    sa.Column("evidence_text", sa.Text),
+    sa.Column("confidence", sa.Float),
+    sa.Column("event_json", sa.JSON, nullable=False),
+    sa.Index("ix_events_type_time", "type", "time_value"),
+)
+
+quotes = sa.Table(
+    "quotes",
+    metadata,
+    _pk(),
+    _doc_fk(),
+    sa.Column("quote_id", sa.String, nullable=False),
+    sa.Column("text", sa.Text),
+    sa.Column("direct", sa.Boolean),
+    sa.Column("speaker", sa.String),  # entity id within the document
+    sa.Column("speaker_text", sa.Text),
+    sa.Column("cue", sa.String),
+    sa.Column("quote_json", sa.JSON, nullable=False),
+)
+
+claims = sa.Table(
+    "claims",
+    metadata,
+    _pk(),
+    _doc_fk(),
+    sa.Column("claim_id", sa.String, nullable=False),
+    sa.Column("text", sa.Text),
+    sa.Column("source", sa.Text),
+    sa.Column("source_entity", sa.String),
+    sa.Column("cue", sa.String),
+    sa.Column("status", sa.String),
+    sa.Column("claim_json", sa.JSON, nullable=False),
+)
+
+locations = sa.Table(
+    "locations",
+    metadata,
+    _pk(),
+    _doc_fk(),
+    sa.Column("name", sa.Text),
+    sa.Column("mention", sa.Text),
+    sa.Column("span_start", sa.Integer),
+    sa.Column("span_end", sa.Integer),
+    sa.Column("geonameid", sa.Integer),
+    sa.Column("feature", sa.String),
+    sa.Column("country_code", sa.String(2)),
+    sa.Column("admin1", sa.String),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("precision", sa.String),
+    sa.Column("location_json", sa.JSON, nullable=False),
+)
+
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    _pk(),
+    sa.Column("type", sa.String, nullable=False),
+    sa.Column("mode", sa.String),
+    sa.Column("time_value", sa.String(10)),
+    sa.Column("time_precision", sa.String(8)),
+    sa.Column("country_code", sa.String(2)),
+    sa.Column("admin1", sa.String),
+    sa.Column("location_name", sa.Text),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("killed_min", sa.Integer),
+    sa.Column("killed_max", sa.Integer),
+    sa.Column("injured_min", sa.Integer),
+    sa.Column("injured_max", sa.Integer),
+    sa.Column("kidnapped_min", sa.Integer),
+    sa.Column("kidnapped_max", sa.Integer),
+    sa.Column("arrested_min", sa.Integer),
+    sa.Column("arrested_max", sa.Integer),
+    sa.Column("conflicting", sa.Boolean, nullable=False, default=False),
+    sa.Column("independent_sources", sa.Integer, nullable=False, default=0),
+    sa.Column("first_reported", sa.Date),
+    sa.Column("last_reported", sa.Date),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_incidents_type_time", "type", "time_value"),
+)
+
+incident_events = sa.Table(
+    "incident_events",
+    metadata,
+    sa.Column(
+        "incident_id",
+        sa.Integer,
+        sa.ForeignKey("incidents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # An event belongs to at most one incident.
+    sa.Column(
+        "event_id",
+        sa.Integer,
+        sa.ForeignKey("events.id", ondelete="CASCADE"),
+        primary_key=True,
+        unique=True,
+    ),
+)
+
+ingest_errors = sa.Table(
+    "ingest_errors",
+    metadata,
+    _pk(),
+    sa.Column("doc_id", sa.String),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("record_json", sa.JSON),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: Tables reported by ``Store.counts()``, in display order.
+COUNTED_TABLES = (
+    documents,
+    entities,
+    events,
+    quotes,
+    claims,
+    locations,
+    incidents,
+    incident_events,
+    ingest_errors,
+)

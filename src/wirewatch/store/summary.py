@@ -1,0 +1,235 @@
+"""Aggregate an incident's member events into one summary, keeping every source's figures.
+
+Sources disagree on casualty counts; rather than pick a winner, the summary keeps each
+source's number (``by_source``) plus the range, and flags the incident as conflicting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from wirewatch.store.schema import documents, incident_events, incidents
+from wirewatch.store.schema import events as events_t
+
+CASUALTY_KINDS = ("killed", "injured", "kidnapped", "arrested")
+
+
+def _source_key(member: Mapping[str, Any]) -> str:
+    """Outlet when known; otherwise the document id stands for its own source."""
+    return member.get("outlet") or str(member["doc_id"])
+
+
+def _independent_count(members: Sequence[Mapping[str, Any]]) -> int:
+    keys = {
+        ("outlet", m["outlet"]) if m.get("outlet") else ("doc", str(m["doc_id"])) for m in members
+    }
+    return len(keys)
+
+
+def _location_score(member: Mapping[str, Any]) -> int:
+    """Prefer the most specific place a source gave: coordinates, then admin1, name, country."""
+    return (
+        2 * (member.get("lat") is not None and member.get("lon") is not None)
+        + bool(member.get("admin1"))
+        + bool(member.get("location_name"))
+        + bool(member.get("country_code"))
+    )
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass
+class IncidentSummary:
+    """Everything derived from an incident's members (ordered by event row id)."""
+
+    mode: str | None = None
+    time_value: str | None = None
+    time_precision: str | None = None
+    location: dict[str, Any] = field(default_factory=dict)
+    casualties: dict[str, dict[str, Any]] = field(default_factory=dict)
+    conflicting: bool = False
+    sources: list[str] = field(default_factory=list)
+    independent_sources: int = 0
+    first_reported: dt.date | None = None
+    last_reported: dt.date | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def columns(self) -> dict[str, Any]:
+        """Values for the denormalised ``incidents`` columns."""
+        values: dict[str, Any] = {
+            "mode": self.mode,
+            "time_value": self.time_value,
+            "time_precision": self.time_precision,
+            "location_name": self.location.get("name"),
+            "country_code": self.location.get("country_code"),
+            "admin1": self.location.get("admin1"),
+            "lat": self.location.get("lat"),
+            "lon": self.location.get("lon"),
+            "conflicting": self.conflicting,
+            "independent_sources": self.independent_sources,
+            "first_reported": self.first_reported,
+            "last_reported": self.last_reported,
+        }
+        for kind in CASUALTY_KINDS:
+            values[f"{kind}_min"] = self.casualties[kind]["min"]
+            values[f"{kind}_max"] = self.casualties[kind]["max"]
+        return values
+
+
+def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
+    """Combine member events (event columns plus ``doc_id``, ``outlet``, ``published``)."""
+    summary = IncidentSummary()
+    for kind in CASUALTY_KINDS:
+        by_source: dict[str, int] = {}
+        for member in members:
+            value = member.get(kind)
+            if value is None:
+                continue
+            key = _source_key(member)
+            # One source reporting the incident twice counts once, with its highest figure.
+            by_source[key] = max(value, by_source.get(key, value))
+        values = list(by_source.values())
+        summary.casualties[kind] = {
+            "min": min(values) if values else None,
+            "max": max(values) if values else None,
+            "by_source": by_source,
+        }
+        if values and min(values) != max(values):
+            summary.conflicting = True
+    if not members:
+        return summary
+
+    modes = Counter(m["mode"] for m in members if m.get("mode"))
+    if modes:
+        top = max(modes.values())
+        summary.mode = next(m["mode"] for m in members if modes.get(m.get("mode")) == top)
+
+    days = Counter(
+        m["time_value"] for m in members if m.get("time_precision") == "day" and m.get("time_value")
+    )
+    if days:
+        top = max(days.values())
+        summary.time_value = min(day for day, count in days.items() if count == top)
+        summary.time_precision = "day"
+    else:
+        timed = next((m for m in members if m.get("time_value")), None)
+        if timed is not None:
+            summary.time_value, summary.time_precision = (
+                timed["time_value"],
+                timed.get("time_precision"),
+            )
+
+    place = max(members, key=_location_score)  # max() keeps the first of equal scores
+    summary.location = {
+        "name": place.get("location_name"),
+        "country_code": place.get("country_code"),
+        "admin1": place.get("admin1"),
+        "lat": place.get("lat"),
+        "lon": place.get("lon"),
+    }
+
+    summary.sources = sorted({m["outlet"] for m in members if m.get("outlet")})
+    summary.independent_sources = _independent_count(members)
+    published = [d for d in (_as_date(m.get("published")) for m in members) if d is not None]
+    if published:
+        summary.first_reported, summary.last_reported = min(published), max(published)
+    summary.events = [
+        {
+            "doc_id": m["doc_id"],
+            "event_id": m["event_id"],
+            "outlet": m.get("outlet"),
+            "published": _iso(_as_date(m.get("published"))),
+            "status": m.get("status"),
+        }
+        for m in members
+    ]
+    return summary
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def load_members(
+    conn: sa.Connection, incident_ids: Iterable[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Member events of the given incidents with their documents' source fields, in one query."""
+    ids = list(incident_ids)
+    members: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if not ids:
+        return members
+    query = (
+        sa.select(
+            incident_events.c.incident_id,
+            events_t.c.id,
+            events_t.c.event_id,
+            events_t.c.mode,
+            events_t.c.status,
+            events_t.c.time_value,
+            events_t.c.time_precision,
+            events_t.c.location_name,
+            events_t.c.country_code,
+            events_t.c.admin1,
+            events_t.c.lat,
+            events_t.c.lon,
+            *(events_t.c[kind] for kind in CASUALTY_KINDS),
+            documents.c.doc_id,
+            documents.c.outlet,
+            documents.c.published,
+        )
+        .join(events_t, events_t.c.id == incident_events.c.event_id)
+        .join(documents, documents.c.id == events_t.c.document_id)
+        .where(incident_events.c.incident_id.in_(ids))
+        .order_by(incident_events.c.incident_id, events_t.c.id)
+    )
+    for row in conn.execute(query).mappings():
+        members[row["incident_id"]].append(dict(row))
+    return members
+
+
+def incident_dicts(conn: sa.Connection, limit: int | None = None) -> list[dict[str, Any]]:
+    """Incidents, newest incident date first (undated last), as plain dicts."""
+    query = sa.select(incidents.c.id, incidents.c.type).order_by(
+        incidents.c.time_value.is_(None),
+        incidents.c.time_value.desc(),
+        incidents.c.id,
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    heads = conn.execute(query).all()
+    members = load_members(conn, [row.id for row in heads])
+    result = []
+    for row in heads:
+        summary = summarise(members[row.id])
+        result.append(
+            {
+                "id": row.id,
+                "type": row.type,
+                "mode": summary.mode,
+                "time": {"value": summary.time_value, "precision": summary.time_precision},
+                "location": summary.location,
+                "casualties": summary.casualties,
+                "conflicting": summary.conflicting,
+                "sources": summary.sources,
+                "independent_sources": summary.independent_sources,
+                "events": summary.events,
+                "first_reported": _iso(summary.first_reported),
+                "last_reported": _iso(summary.last_reported),
+            }
+        )
+    return result
