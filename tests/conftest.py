@@ -23,3 +23,26 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def wirewatch_nlp():
+    """The full wirewatch pipeline (built once per test session)."""
+    from wirewatch.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def analyse(wirewatch_nlp):
+    """analyse(text, published=None) -> the contract record of one constructed document."""
+    from wirewatch.ingest.document import Document
+    from wirewatch.nlp.pipeline import process
+    from wirewatch.record import to_record
+
+    def run(text: str, published: str | None = None, outlet: str | None = None) -> dict:
+        document = Document(id="t", text=text, published=published, outlet=outlet)
+        [(document, doc)] = list(process(wirewatch_nlp, [document]))
+        return to_record(document, doc)
+
+    return run

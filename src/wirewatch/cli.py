@@ -11,8 +11,14 @@ from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.progress import TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from wirewatch.ingest.document import Document
 
@@ -38,7 +44,8 @@ Db = Annotated[str, typer.Option("--db", help="SQLite path or postgresql:// URL.
 
 def _documents(inputs: list[str], published: str | None, outlet: str | None,
                max_chars: int) -> Iterator[Document]:
-    from wirewatch.ingest.readers import iter_documents, parse_published
+    from wirewatch.ingest.checks import parse_published
+    from wirewatch.ingest.readers import iter_documents
 
     if published is not None:
         try:

@@ -20,7 +20,12 @@ class SpanDict(TypedDict):
 def source_text(doc: Doc) -> str:
     """The text offsets refer to: the caller's original, even if NLP ran on a recased copy."""
     original = doc._.ww_text
-    return original if original is not None else doc.text
+    if original is not None:
+        return original
+    cached = doc.user_data.get("ww_doc_text")  # doc.text is rebuilt on every access
+    if cached is None:
+        cached = doc.user_data["ww_doc_text"] = doc.text
+    return cached
 
 
 def char_span(doc: Doc, start: int, end: int) -> SpanDict:

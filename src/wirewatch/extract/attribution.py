@@ -31,8 +31,8 @@ _CLIMB_DEPS = frozenset(
     {"conj", "xcomp", "advcl", "pcomp", "prep", "pobj", "acl", "relcl", "ccomp"}
 )
 _NEG_WORDS = frozenset({"not", "n't", "never", "no"})
-_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
-_FIRST_SECOND = frozenset({"i", "me", "we", "us", "you"})
+#: A speaker quoting themselves or the reader: never an outside source.
+FIRST_SECOND_PERSON = frozenset({"i", "me", "we", "us", "you"})
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,6 @@ def subject_of(verb: Token, cues: Cues, max_hops: int = 4) -> Token | None:
             if c.dep_ in ("nsubj", "csubj") or (hop > 0 and c.dep_ == "nsubjpass"):
                 if c.tag_ in ("WP", "WDT") and token.dep_ == "relcl":
                     return token.head
-                if c.lower_ == "it" and hop == 0 and is_passive(token):
-                    return None
                 return c
         if hop == 0 and is_passive(token):
             return agent_of(token)
@@ -155,7 +153,7 @@ def subject_of(verb: Token, cues: Cues, max_hops: int = 4) -> Token | None:
 
 
 def entity_span(token: Token) -> Span | None:
-    """The named-entity span a token belongs to, if any."""
+    """The named-entity span a token belongs to, with its article ("The Guardian"), if any."""
     if not token.ent_type_:
         return None
     doc = token.doc
@@ -165,6 +163,8 @@ def entity_span(token: Token) -> Span | None:
     end = token.i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
+    if start > 0 and doc[start - 1].dep_ == "det" and start <= doc[start - 1].head.i < end:
+        start -= 1
     return doc[start:end]
 
 
@@ -180,10 +180,9 @@ def noun_phrase(token: Token) -> Span:
             break
         start = t.i
     end = token.i + 1
-    for c in token.rights:
-        if c.dep_ == "prep" and c.lower_ == "of" and c.i == end:
-            end = c.right_edge.i + 1
-        break
+    first_right = next(iter(token.rights), None)
+    if first_right is not None and first_right.lower_ == "of" and first_right.i == end:
+        end = first_right.right_edge.i + 1
     while start < end - 1 and (doc[start].is_space or doc[start].is_punct):
         start += 1
     while end - 1 > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
@@ -330,7 +329,8 @@ class SourceResolver:
         """The last ``label`` named entity before token ``before``, outside quotes."""
         if label not in self._ents:
             ents = [
-                e for e in self.doc.ents
+                e
+                for e in self.doc.ents
                 if e.label_ == label and not self.quoted.contains(e.start_char)
             ]
             self._ents[label] = (ents, [e.start for e in ents])
@@ -351,10 +351,8 @@ class SourceResolver:
         lower = token.lower_
         appos = [c for c in token.children if c.dep_ == "appos"]
         if self.token_entity is not None:
-            candidates = [token, *appos]
-            if token.pos_ != "PRON":
-                candidates += list(noun_phrase(token))
-            eid = self._entity_of(candidates)
+            # Only the head (or its appositive name) decides: "the UK Independent" is not the UK.
+            eid = self._entity_of([token, *appos])
             if eid is not None:
                 named = self.named_mention(eid)
                 if named is not None:
@@ -365,14 +363,14 @@ class SourceResolver:
             label = "ORG" if lower in ("it", "its") else label
             antecedent = self._nearest(label, token.i) if label else None
             if antecedent is not None:
-                return self._from_span(antecedent, self._entity_of(antecedent))
+                return self._from_span(antecedent, self._entity_of([antecedent.root]))
             return None if lower == "there" else Source(token.text, None, None)
         span = entity_span(token) if token.ent_type_ in SOURCE_ENT_TYPES else None
         if span is None:
             named = next((a for a in appos if a.ent_type_ in SOURCE_ENT_TYPES), None)
             span = entity_span(named) if named is not None else noun_phrase(token)
         assert span is not None
-        return self._from_span(span, self._entity_of(span))
+        return self._from_span(span, self._entity_of([span.root]))
 
 
 # --------------------------------------------------------------------------- sentence attribution
@@ -435,7 +433,7 @@ def sentence_attribution(sent: Span, cues: Cues | None = None) -> dict[str, Any]
         status = cue_status(t, cues)
         if status is not None and not is_negated(t):
             src = subject_of(t, cues)
-            if src is not None and src.lower_ in _FIRST_SECOND:
+            if src is not None and src.lower_ in FIRST_SECOND_PERSON:
                 continue
             if src is None and is_passive(t) and status == "reported":
                 status = "alleged"
@@ -459,7 +457,13 @@ def sentence_attribution(sent: Span, cues: Cues | None = None) -> dict[str, Any]
         cue = "according to" if cue_tok.lower_ == "according" else cue_tok.text
         return _attribution(status, src, cue, resolver)
     if hedge is not None:
-        return {"status": "alleged", "source": None, "source_span": None, "entity": None, "cue": hedge.text}
+        return {
+            "status": "alleged",
+            "source": None,
+            "source_span": None,
+            "entity": None,
+            "cue": hedge.text,
+        }
     return None
 
 

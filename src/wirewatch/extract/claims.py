@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from wirewatch.extract.attribution import (
+    FIRST_SECOND_PERSON,
     Cues,
     Source,
     SourceResolver,
@@ -35,7 +36,6 @@ from wirewatch.spans import source_text, span_of
 
 #: Source name when a non-confirmation has no speaker and the outlet is unknown.
 UNNAMED_OUTLET = "the publisher"
-_FIRST_SECOND = frozenset({"i", "me", "we", "us", "you"})
 #: Statuses whose verbs take a plain object as content ("denied any involvement").
 _OBJECT_CONTENT = frozenset({"claimed", "denied", "alleged", "estimated"})
 
@@ -65,7 +65,9 @@ def _trim(span: Span) -> Span | None:
     """Drop leading/trailing punctuation and whitespace tokens (keeps "that" and quote marks)."""
     doc = span.doc
     start, end = span.start, span.end
-    while start < end and (doc[start].is_space or (doc[start].is_punct and not doc[start].is_quote)):
+    while start < end and (
+        doc[start].is_space or (doc[start].is_punct and not doc[start].is_quote)
+    ):
         start += 1
     while end > start and (
         doc[end - 1].is_space or (doc[end - 1].is_punct and not doc[end - 1].is_quote)
@@ -192,7 +194,7 @@ class ClaimFinder:
         if content is None:
             return
         src = subject_of(verb, self.cues)
-        if src is not None and src.lower_ in _FIRST_SECOND:
+        if src is not None and src.lower_ in FIRST_SECOND_PERSON:
             return
         if src is None:
             if not is_passive(verb):

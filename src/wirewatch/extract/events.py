@@ -18,6 +18,14 @@ from wirewatch.extract.arguments import Argument, argument_entity, find_argument
 from wirewatch.extract.attribution import sentence_attribution
 from wirewatch.extract.casualties import SLOTS, Casualty, find_casualties
 from wirewatch.extract.factuality import factuality
+from wirewatch.extract.situate import (
+    compatible_places,
+    compatible_times,
+    more_specific_place,
+    more_specific_time,
+    pick_location,
+    pick_time,
+)
 from wirewatch.extract.triggers import Trigger, find_triggers, lexicon
 from wirewatch.nlp.extensions import get_list, register_extensions
 from wirewatch.resolve.actors import actor_nouns
@@ -27,11 +35,12 @@ register_extensions()
 
 #: Doubt grows left to right; merged mentions keep the most doubtful status.
 STATUS_ORDER = ("asserted", "reported", "claimed", "alleged", "unconfirmed", "denied")
-PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 ANAPHORIC_DETS = frozenset({"the", "this", "that"})
 VIOLENT = frozenset({"ASSAULT", "FIGHT"})
 #: Event types whose agent is often only implied by the sentence's one armed group.
 SPEECH_ACTS = frozenset({"THREATEN", "MOBILIZE", "DEMAND", "SUPPORT"})
+HARM_SLOTS = frozenset({"killed", "injured", "kidnapped"})
+ARREST_SLOTS = frozenset({"arrested"})
 
 
 @dataclass
@@ -49,6 +58,10 @@ class _Event:
     responsibility: list[dict] = field(default_factory=list)
     mentions: list[Span] = field(default_factory=list)
     extra_sents: list[Span] = field(default_factory=list)
+    places: list[dict] = field(default_factory=list)  # place and time arguments
+    times: list[dict] = field(default_factory=list)
+    location: dict | None = None
+    time: dict | None = None
 
     @property
     def primary(self) -> Trigger:
@@ -77,6 +90,7 @@ class EventExtractor:
                 if not self._merge_anaphor(event, events):
                     events.append(event)
             carried = self._carry(sent, attribution, carried)
+        events = self._merge_headline(events)
         self._responsibility(doc, events)
         doc._.ww_events = [self._record(doc, n, e) for n, e in enumerate(events, start=1)]
         return doc
@@ -112,15 +126,31 @@ class EventExtractor:
                 for mod in trig.modifiers:
                     if mod.i not in {a.head.i for a in event.arguments}:
                         event.arguments.append(Argument("instrument", mod, mod.i, mod.i + 1))
+            if event.type == "THREATEN" and not any(a.role == "target" for a in event.arguments):
+                event.arguments.extend(self._root_object(doc, sent))
             if not any(a.role == "agent" for a in event.arguments) and event.type in SPEECH_ACTS:
                 agent = self._sole_armed_group(doc, sent, primary.token.i)
                 if agent is not None:
                     event.arguments.append(agent)
             if event.type in VIOLENT | {"COERCE"} and event.factuality == "actual":
-                event.casualties = casualties
+                wanted = ARREST_SLOTS if event.type == "COERCE" else HARM_SLOTS
+                event.casualties = [c for c in casualties if c.slot in wanted]
+            event.places, event.location = pick_location(doc, sent, primary.token)
+            event.times, event.time = pick_time(doc, sent, primary.token)
             self._contexts(event, sent)
             out.append(event)
         return out
+
+    @staticmethod
+    def _root_object(doc: Doc, sent: Span) -> list[Argument]:
+        """A threat's target when the parse hides it: the named object of the sentence's
+        main verb ("the video targets Russia, ... threatening attacks")."""
+        token_entity = doc._.ww_token_entity or {}
+        for child in sent.root.children:
+            if child.dep_ == "dobj" and child.i in token_entity and child.ent_type_ in (
+                    "GPE", "PERSON", "ORG"):
+                return [Argument("target", child, child.i, child.i + 1)]
+        return []
 
     @staticmethod
     def _sole_armed_group(doc: Doc, sent: Span, before: int) -> Argument | None:
@@ -219,21 +249,33 @@ class EventExtractor:
 
     # -- cross-sentence merging ----------------------------------------------------------
     def _merge_anaphor(self, event: _Event, events: list[_Event]) -> bool:
-        """"the attack" / "the execution" after an earlier event of that type: one event."""
+        """Fold a later mention into the earlier event it describes: a definite mention ("the
+        attack", "the execution"), or a further sentence about an attack that names no other
+        time or place ("The vehicle was detonated as officers stopped it")."""
         primary = event.primary
-        if not primary.is_noun or not any(
-                c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS for c in primary.token.children):
-            return False
-        if any(a.role in ("place", "time") for a in event.arguments) or any(
-                c.count for c in event.casualties):
+        definite = primary.is_noun and any(
+            c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS for c in primary.token.children)
+        elaboration = (event.type in VIOLENT | {"COERCE"} and event.factuality == "actual"
+                       and event.location is None and (event.time is None
+                                                       or not event.time.get("value")))
+        if not (definite or elaboration):
             return False
         candidates = [e for e in events if e.type == event.type and e.factuality == event.factuality
-                      and (event.mode is None or e.mode in (None, event.mode))]
+                      and (event.mode is None or e.mode in (None, event.mode))
+                      and compatible_times(e.time, event.time)
+                      and compatible_places(e.location, event.location)]
         if not candidates:
             return False
         kinds = self._victim_kinds(event)
         matching = [e for e in candidates if kinds & self._victim_kinds(e)]
         target = (matching or candidates)[-1]
+        self._absorb(target, event)
+        return True
+
+    @staticmethod
+    def _absorb(target: _Event, event: _Event) -> None:
+        """Fold a second mention of ``target`` into it: its new arguments and sources."""
+        primary = event.primary
         target.extra_sents.append(event.sent)
         target.mentions.append(event.sent.doc[primary.start : primary.end])
         doubtful = event.status in ("alleged", "claimed", "unconfirmed", "denied")
@@ -248,7 +290,33 @@ class EventExtractor:
         for source in event.sources:
             if source not in target.sources:
                 target.sources.append(source)
-        return True
+        target.contexts.update(event.contexts)
+        target.casualties.extend(event.casualties)
+        target.places.extend(event.places)
+        target.times.extend(event.times)
+        target.location = more_specific_place(target.location, event.location)
+        target.time = more_specific_time(target.time, event.time)
+
+    @staticmethod
+    def _merge_headline(events: list[_Event]) -> list[_Event]:
+        """A headline restates the lead: "Blast in Quetta" is the bombing of the first
+        paragraph, not a second bombing."""
+        if not events:
+            return events
+        first_sent = events[0].sent
+        if first_sent.start != 0 or first_sent.text.rstrip()[-1:] in ".!?\"”'":
+            return events
+        kept: list[_Event] = []
+        for event in events:
+            if event.sent == first_sent:
+                later = [e for e in events if e.sent != first_sent and e.type == event.type
+                         and e.factuality == event.factuality
+                         and (event.mode is None or e.mode in (None, event.mode))]
+                if later:
+                    EventExtractor._absorb(later[0], event)
+                    continue
+            kept.append(event)
+        return kept
 
     def _victim_kinds(self, event: _Event) -> set[str]:
         kinds = set()
@@ -305,8 +373,7 @@ class EventExtractor:
         primary = event.primary
         sents = [event.sent, *event.extra_sents]
         arguments = self._arguments(doc, event)
-        location = self._location(doc, event, arguments)
-        time = self._time(doc, event, arguments)
+        location, time = event.location, event.time
         casualties = self._casualties(doc, event)
         responsibility = []
         for item in event.responsibility:
@@ -362,48 +429,14 @@ class EventExtractor:
             out.append({"role": arg.role, "entity": argument_entity(doc, arg),
                         "span": char_span(doc, doc[arg.start].idx, last.idx + len(last))})
         token_entity = doc._.ww_token_entity or {}
-        for sent in (event.sent, *event.extra_sents):
-            for loc in get_list(doc, "ww_locations"):
-                span = loc.get("span")
-                if span and sent.start_char <= span["start"] < sent.end_char:
-                    tok = doc.char_span(span["start"], span["end"], alignment_mode="expand")
-                    eid = token_entity.get(tok.start) if tok is not None else None
-                    out.append({"role": "place", "entity": eid, "span": span})
-            for tm in get_list(doc, "ww_times"):
-                span = tm.get("span")
-                if span and sent.start_char <= span["start"] < sent.end_char:
-                    out.append({"role": "time", "entity": None, "span": span})
+        for loc in event.places:
+            span = loc["span"]
+            tok = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+            eid = token_entity.get(tok.start) if tok is not None else None
+            out.append({"role": "place", "entity": eid, "span": span})
+        for tm in event.times:
+            out.append({"role": "time", "entity": None, "span": tm["span"]})
         return out
-
-    @staticmethod
-    def _location(doc: Doc, event: _Event, arguments: list[dict]) -> dict | None:
-        places = [a["span"]["start"] for a in arguments if a["role"] == "place"]
-        candidates = [loc for loc in get_list(doc, "ww_locations")
-                      if loc.get("span") and loc["span"]["start"] in places]
-        resolved = [c for c in candidates if c.get("precision")]
-        if not resolved:
-            return candidates[0] if candidates else None
-        return min(resolved, key=lambda c: (PRECISION_RANK.get(c["precision"], 9),
-                                            c["span"]["start"]))
-
-    @staticmethod
-    def _time(doc: Doc, event: _Event, arguments: list[dict]) -> dict | None:
-        starts = [a["span"]["start"] for a in arguments if a["role"] == "time"]
-        times = [t for t in get_list(doc, "ww_times") if t.get("span")
-                 and t["span"]["start"] in starts]
-        if not times:
-            return None
-        ranked = sorted(times, key=lambda t: (t.get("value") is None,
-                                              {"day": 0, "hour": 0, "week": 1, "month": 2,
-                                               "year": 3}.get(t.get("precision") or "", 4)))
-        best = ranked[0]
-        value, precision = best.get("value"), best.get("precision")
-        if precision == "hour":
-            precision = "day"
-            value = value[:10] if value else None
-        if value is not None and len(value) > 10:
-            value = value[:10]
-        return {"value": value, "precision": precision, "span": best["span"]}
 
     @staticmethod
     def _casualties(doc: Doc, event: _Event) -> dict:

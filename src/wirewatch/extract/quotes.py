@@ -42,7 +42,6 @@ _OPEN_DOUBLE = frozenset("“„‟«")
 _CLOSE_DOUBLE = frozenset("”»")
 _OPEN_SINGLE = frozenset("‘‹")
 _CLOSE_SINGLE = frozenset("’›")
-_STRAIGHT = frozenset("\"'")
 _AFTER_CLOSE = frozenset(",.;:!?)]—–-")
 #: Tokens skipped between a leading cue and the opening mark ("said: “", "said that “").
 _LEAD_SKIP = frozenset({",", ":", "–", "—", "-", "that"})
@@ -59,7 +58,7 @@ class _RawQuote:
     open_mark: int | None
     close_mark: int | None
     words: int = 0
-    verb: Token | None = None
+    cue: Token | None = None  # a speech verb, or the "according" of "according to X"
     speaker: Source | None = None
     strict: bool = False
     continues: bool = False
@@ -167,6 +166,12 @@ def _scan_single(
     return found
 
 
+def _cue_text(cue: Token | None) -> str | None:
+    if cue is None:
+        return None
+    return "according to" if cue.lower_ == "according" else cue.text
+
+
 class _DocTokens:
     """Character -> token lookups for one document."""
 
@@ -224,7 +229,7 @@ class QuoteFinder:
                     "direct": True,
                     "speaker": speaker.entity if speaker else None,
                     "speaker_span": speaker.span if speaker else None,
-                    "cue": q.verb.text if q.verb is not None else None,
+                    "cue": _cue_text(q.cue),
                 }
             )
         return quotes
@@ -242,21 +247,21 @@ class QuoteFinder:
         """Find the cue verb and speaker of one raw quote; ``strict`` = cue right beside it."""
         subject: Token | None = None
         if q.close_mark is not None:
-            q.verb, subject = self._trailing_cue(q, text, para, toks)
-        if q.verb is None and q.open_mark is not None:
-            q.verb, subject = self._leading_cue(q, para, toks)
-        q.strict = q.verb is not None or subject is not None
+            q.cue, subject = self._trailing_cue(q, text, para, toks)
+        if q.cue is None and subject is None and q.open_mark is not None:
+            q.cue, subject = self._leading_cue(q, para, toks)
+        q.strict = q.cue is not None or subject is not None
         if not q.strict and q.words >= self.min_words and q.open_mark is not None:
-            q.verb, subject = self._nearby_cue(q, para, toks, quoted)
-        if q.verb is not None and subject is None:
-            subject = subject_of(q.verb, self.cues)
+            q.cue, subject = self._nearby_cue(q, para, toks, quoted)
+        if q.cue is not None and subject is None:
+            subject = subject_of(q.cue, self.cues)
         if subject is not None:
             q.speaker = resolver.resolve(subject)
 
     def _trailing_cue(
         self, q: _RawQuote, text: str, para: tuple[int, int], toks: _DocTokens
     ) -> tuple[Token | None, Token | None]:
-        """ “...,” he said / “...,” said the minister: a cue verb with a subject beside it."""
+        """“...,” he said / “...,” said the minister / “...,” according to X."""
         assert q.close_mark is not None
         doc = toks.doc
         i = toks.at(q.close_mark) + 1
@@ -271,12 +276,27 @@ class QuoteFinder:
                 break
             first_word = first_word or t
             seen += 1
+            src = according_to_source(t, self.cues) if first_word is t else None
+            if src is not None:
+                return t, src
             if t.pos_ not in ("VERB", "AUX"):
                 continue
             if not is_quote_cue(t, self.cues):
                 break
             subject = next((c for c in t.children if c.dep_ == "nsubj"), None)
-            if subject is None or subject.i < toks.at(q.close_mark):
+            if subject is None or subject.left_edge.i <= toks.at(q.close_mark):
+                break
+            # Only the cue's own subject may stand between the mark and the verb.
+            lead = doc[toks.at(q.close_mark) + 1 : t.i]
+            if any(
+                not (
+                    w.is_punct
+                    or w.is_space
+                    or w.head is t
+                    or subject.left_edge.i <= w.i <= subject.right_edge.i
+                )
+                for w in lead
+            ):
                 break
             # “We will win.” Smith said the army ... : a new sentence with its own content.
             ends_sentence = text[q.end - 1 : q.end] == "." and first_word.is_title
@@ -322,7 +342,7 @@ class QuoteFinder:
         return None, None
 
     def _colon_head(self, last: Token, para: tuple[int, int], toks: _DocTokens) -> Token | None:
-        """ “Abu Yasser: “...”: a verbless name before the colon is the speaker."""
+        """“Abu Yasser: “...”: a verbless name before the colon is the speaker."""
         doc = toks.doc
         start = toks.at(para[0])
         before = doc[start : last.i + 1]
@@ -347,19 +367,19 @@ class QuoteFinder:
                 return t, None
             src = according_to_source(t, self.cues)
             if src is not None:
-                return None, src
+                return t, src
         return None, None
 
     @staticmethod
     def _only_cue_between(first: _RawQuote, second: _RawQuote, toks: _DocTokens) -> bool:
         """True when no verb but ``first``'s own cue stands between two quotes."""
-        if not first.accepted or first.speaker is None or first.close_mark is None:
+        if first.speaker is None or first.close_mark is None:
             return False
         if second.open_mark is None:
             return False
         doc = toks.doc
         between = doc[toks.at(first.close_mark) + 1 : toks.at(second.open_mark)]
-        return all(t.pos_ not in ("VERB", "AUX") or t == first.verb for t in between)
+        return all(t.pos_ not in ("VERB", "AUX") or t == first.cue for t in between)
 
     # -- multi-paragraph quotes ------------------------------------------------------
     def _link(
@@ -379,27 +399,28 @@ class QuoteFinder:
             prev = last_in_para.get(q.para - 1)
             ps, pe = paras[q.para]
             same = last_in_para.get(q.para)
-            if same is not None and q.speaker is None and q.verb is None:
+            if same is not None and q.speaker is None and q.cue is None:
                 if self._only_cue_between(same, q, toks):
                     q.continues = True
-                    q.speaker, q.verb = same.speaker, same.verb
-            elif prev is not None and prev.accepted and q.open_mark == ps:
+                    q.speaker, q.cue = same.speaker, same.cue
+            elif prev is not None and q.open_mark == ps:
                 after = (q.close_mark if q.close_mark is not None else q.end) + 1
                 only_quote = not text[after:pe].strip(" \t.,\u00a0")
                 if prev.open_at_end:
                     follows[n] = prev
-                if q.speaker is None and q.verb is None and (prev.open_at_end or only_quote):
+                if q.speaker is None and q.cue is None and (prev.open_at_end or only_quote):
                     q.continues = prev.speaker is not None or prev.open_at_end
-                    q.speaker, q.verb = prev.speaker, prev.verb
+                    q.speaker, q.cue = prev.speaker, prev.cue
             q.accepted = (
                 q.continues or q.strict or (q.open_mark is not None and q.words >= self.min_words)
             )
-            last_in_para[q.para] = q
+            if q.accepted:  # a scare quote never carries a speech on
+                last_in_para[q.para] = q
         # A cue after the last paragraph of an open-ended speech names its earlier paragraphs.
         for n in sorted(follows, reverse=True):
             earlier, later = follows[n], raw[n]
             if earlier.speaker is None and later.speaker is not None:
-                earlier.speaker, earlier.verb = later.speaker, later.verb
+                earlier.speaker, earlier.cue = later.speaker, later.cue
 
 
 @Language.factory("wirewatch_quotes", default_config={"min_words": 4})

@@ -75,6 +75,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
         sense: TriggerSense | None = None
         start, end = token.i, token.i + 1
         if token.pos_ == "VERB":
+            if token.dep_ in ("amod", "compound"):  # "the burned-out shells"
+                continue
             for child in token.children:
                 if child.dep_ in _PHRASAL_DEPS:
                     key = f"{lemma} {child.lower_}"

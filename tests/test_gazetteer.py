@@ -1,0 +1,135 @@
+"""Gazetteer: compiled cache, fast reload, names, countries, admin1 areas and regions."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from wirewatch.resolve.gazetteer import Gazetteer, build_index, cache_path, normalize
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _first(gaz: Gazetteer, name: str, feature: str):
+    matches = [p for p in gaz.candidates(name) if p.feature == feature]
+    assert matches, f"no {feature} for {name!r}"
+    return matches[0]
+
+
+def test_builds_into_a_temp_cache_dir_and_reloads_fast(tmp_path):
+    path = build_index(tmp_path, min_population=15000)
+    assert path.parent == tmp_path and path.exists()
+    assert path.name == cache_path(tmp_path, 15000).name
+    assert "gnc" in path.name and "pyc" in path.name  # keyed by package versions
+    started = time.perf_counter()
+    small = Gazetteer.from_file(path)
+    assert time.perf_counter() - started < 1.0
+    city = _first(small, "Makhachkala", "PPL")
+    assert city.country_code == "RU" and city.admin1_name == "Dagestan"
+
+
+def test_full_index_loads_well_under_a_second(gaz):
+    path = cache_path()
+    assert path.exists()
+    started = time.perf_counter()
+    again = Gazetteer.from_file(path)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"loading took {elapsed:.2f} s"
+    assert len(again) == len(gaz) > 200_000
+    assert Gazetteer.load() is gaz  # process-wide instance
+
+
+def test_normalize_folds_case_accents_articles_and_punctuation():
+    assert normalize("The Gambia") == "gambia"
+    assert normalize("Kharkivs’ka Oblast'") == "kharkivska oblast"
+    assert normalize("Deir ez-Zor") == "deir ez zor"
+    assert normalize("Ḩimş") == "hims"
+    assert normalize("U.S.") == "us"
+
+
+@pytest.mark.parametrize(("name", "cc"), [
+    ("Russia", "RU"), ("Syria", "SY"), ("UK", "GB"), ("Britain", "GB"), ("US", "US"),
+    ("U.S.", "US"), ("USA", "US"), ("Russian Federation", "RU"), ("Ivory Coast", "CI"),
+])
+def test_country_names_and_short_forms(gaz, name, cc):
+    best = gaz.candidates(name)
+    countries = [p for p in best if p.feature == "PCLI"]
+    assert countries and countries[0].country_code == cc
+    assert countries[0].precision == "country" and countries[0].lat is not None
+
+
+def test_country_point_lies_inside_the_country(gaz):
+    syria = gaz.country("SY")
+    assert 32.3 < syria.lat < 37.3 and 35.7 < syria.lon < 42.4
+    usa = gaz.country("us")
+    assert 30 < usa.lat < 45 and -110 < usa.lon < -85  # not pulled to Alaska or Hawaii
+
+
+@pytest.mark.parametrize(("name", "cc", "display"), [
+    ("Dagestan", "RU", "Dagestan"),
+    ("Dagestan province", "RU", "Dagestan"),
+    ("Republic of Dagestan", "RU", "Dagestan"),
+    ("Chechnya", "RU", "Chechnya"),
+    ("Donetsk Oblast", "UA", "Donetsk Oblast"),
+    ("Kharkiv region", "UA", "Kharkiv Oblast"),
+    ("Idlib province", "SY", "Idlib Governorate"),
+    ("Nineveh", "IQ", "Nineveh"),
+    ("Borno State", "NG", "Borno"),
+    ("Texas", "US", "Texas"),
+])
+def test_admin1_names_with_and_without_suffixes(gaz, name, cc, display):
+    area = _first(gaz, name, "ADM1")
+    assert area.country_code == cc and area.name == display
+    assert area.precision == "admin1" and area.lat is not None
+
+
+def test_admin1_point_and_codes_agree_with_its_cities(gaz):
+    dagestan = gaz.admin1("RU", "RU-DA")
+    assert dagestan is not None and dagestan == gaz.admin1("RU", "DA")
+    assert 41.0 < dagestan.lat < 45.0 and 45.0 < dagestan.lon < 48.6
+    city = _first(gaz, "Makhachkala", "PPL")
+    assert gaz.admin1_of(city) == dagestan and dagestan.contains(city)
+    assert gaz.country("RU").contains(city)
+    assert not dagestan.contains(_first(gaz, "Grozny", "PPL"))
+    texas = gaz.admin1("US", "TX")
+    assert texas.id is not None  # US states carry their GeoNames ids
+
+
+@pytest.mark.parametrize(("city", "admin1"), [
+    ("Houston", "Texas"), ("Mosul", "Nineveh"), ("Grozny", "Chechnya"),
+    ("Maiduguri", "Borno"), ("Munich", "Bavaria"), ("Jenin", "West Bank"),
+])
+def test_cities_carry_their_admin1_name(gaz, city, admin1):
+    assert gaz.candidates(city)[0].admin1_name == admin1
+
+
+def test_alternate_names_and_airport_codes(gaz):
+    assert _first(gaz, "Aleppo", "PPL").country_code == "SY"
+    assert _first(gaz, "Halab", "PPL").country_code == "SY"  # alternate name
+    # "GAO" is an airport code among Guantanamo's alternate names; Gao is in Mali.
+    assert gaz.candidates("Gao")[0].country_code == "ML"
+
+
+def test_curated_regions(gaz):
+    for name in ("North Caucasus", "Middle East", "Sahel", "Horn of Africa", "Donbas",
+                 "Kashmir", "Levant", "Central Asia", "Balkans", "Kurdistan"):
+        region = _first(gaz, name, "RGN")
+        assert region.precision == "region" and region.lat is not None
+    assert _first(gaz, "North Caucasus", "RGN").country_code == "RU"
+    assert _first(gaz, "Gaza Strip", "ADM1").country_code == "PS"
+    assert _first(gaz, "West Bank", "ADM1").country_code == "PS"
+
+
+def test_generic_words_are_not_admin1_names(gaz):
+    for word in ("North", "West", "Centre", "Delta"):
+        assert not [p for p in gaz.candidates(word) if p.feature == "ADM1"], word
+    assert _first(gaz, "Delta State", "ADM1").country_code == "NG"
+
+
+def test_unknown_name_has_no_candidates(gaz):
+    assert gaz.candidates("Zqxvillestan") == []
+    assert gaz.country("ZZ") is None and gaz.admin1("RU", "nope") is None
