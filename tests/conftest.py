@@ -36,6 +36,7 @@ def wirewatch_nlp():
 @pytest.fixture(scope="session")
 def analyse(wirewatch_nlp):
     """analyse(text, published=None) -> the contract record of one constructed document."""
+    from wirewatch.contract import span_errors, validation_errors
     from wirewatch.ingest.document import Document
     from wirewatch.nlp.pipeline import process
     from wirewatch.record import to_record
@@ -43,6 +44,10 @@ def analyse(wirewatch_nlp):
     def run(text: str, published: str | None = None, outlet: str | None = None) -> dict:
         document = Document(id="t", text=text, published=published, outlet=outlet)
         [(document, doc)] = list(process(wirewatch_nlp, [document]))
-        return to_record(document, doc)
+        record = to_record(document, doc)
+        # every record a test produces must honour the published contract
+        assert validation_errors(record) == []
+        assert span_errors(record, text) == []
+        return record
 
     return run

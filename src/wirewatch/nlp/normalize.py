@@ -15,11 +15,13 @@ import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from wirewatch.nlp.casing import is_uncased
-from wirewatch.resolve.actors import actor_dictionary, demonyms
+from wirewatch.extract.arguments import weapon_lemmas
+from wirewatch.extract.triggers import lexicon
+from wirewatch.resolve.actors import actor_dictionary, actor_nouns, demonyms
 
 _SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004"
                                          "\u2005\u2006\u2008\u205f\u3000"})
-_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]|\.(?=\w))*", re.UNICODE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*|--\s*|[\"“(]\s*)([^\W\d_])", re.UNICODE)
 
 
@@ -29,8 +31,9 @@ def _proper_words() -> tuple[frozenset[str], frozenset[str]]:
     words: set[str] = set()
     acronyms: set[str] = set()
     names: list[str] = []
-    for actor in actor_dictionary().values():
-        names.extend(actor.names)
+    english = _english_words()
+    for actor in actor_dictionary().values():  # "Taliban", "Shabaab"; not "Press", "Today"
+        names.extend(w for n in actor.names for w in _WORD.findall(n) if w.lower() not in english)
         acronyms.update(a.lower() for a in actor.acronyms if a.isupper() and len(a) > 2)
     names.extend(demonyms())
     names.extend(calendar.month_name[1:] + calendar.month_abbr[1:] + list(calendar.day_name))
@@ -38,17 +41,53 @@ def _proper_words() -> tuple[frozenset[str], frozenset[str]]:
         names.append(getattr(country, "common_name", None) or country.name)
     for sub in pycountry.subdivisions:
         names.append(sub.name)
-    try:  # the gazetteer's larger places, when it has been built
-        from wirewatch.resolve.gazetteer import proper_place_words
+    from wirewatch.resolve.gazetteer import Gazetteer
 
-        names.extend(proper_place_words())
-    except Exception:  # noqa: BLE001 - recasing works without the gazetteer
-        pass
+    gazetteer = Gazetteer.load()
+    areas = set(gazetteer.prominent_names(min_population=10**12))  # countries and admin1
+    names.extend(areas)
+    for town in set(gazetteer.prominent_names(min_population=100_000)) - areas:
+        names.extend(w for w in _WORD.findall(town) if w.lower() not in english)
+    common = _common_words()
     for name in names:
         for word in _WORD.findall(name):
-            if word[:1].isupper() and word.lower() not in STOP_WORDS and len(word) > 1:
-                words.add(word.lower())
-    return frozenset(words), frozenset(acronyms)
+            low = word.lower()
+            if word[:1].isupper() and low not in common and len(word) > 1:
+                words.add(low)
+    acronyms.update(("uk", "usa", "uae", "drc", "un", "eu"))
+    return frozenset(words), frozenset(a for a in acronyms if a not in STOP_WORDS)
+
+
+def _english_words() -> set[str]:
+    """Ordinary English words (the base model's lemmatizer tables): a town named "Post" or
+    "Said" must not capitalise every "post" and "said"."""
+    from wirewatch.nlp.model import load_base_model
+
+    lookups = load_base_model(exclude=("tok2vec", "tagger", "parser", "attribute_ruler",
+                                       "ner")).get_pipe("lemmatizer").lookups
+    words: set[str] = set()
+    for table in ("lemma_index", "lemma_exc"):
+        data = lookups.get_table(table)
+        for key in data:
+            entries = data[key]
+            words.update(entries if not isinstance(entries, dict) else entries.keys())
+            if isinstance(entries, dict):
+                for forms in entries.values():
+                    words.update(forms)
+    return words
+
+
+def _common_words() -> set[str]:
+    """Lower-case words that also occur inside names ("people", "army", "forces"): never
+    capitalised, since in running text they are almost always common nouns."""
+    common = set(STOP_WORDS)
+    for word in (*actor_nouns(), *lexicon()["verbs"], *lexicon()["nouns"], *weapon_lemmas()):
+        common.update((word, word + "s", word + "es"))
+    common.update(("forces", "force", "front", "movement", "party", "army", "state", "group",
+                   "national", "liberation", "united", "republic", "province", "region",
+                   "new", "city", "island", "islands", "lake", "mount", "port", "north",
+                   "south", "east", "west", "central", "great", "saint"))
+    return common
 
 
 def _lower_same_length(text: str) -> str:

@@ -36,7 +36,7 @@ import tempfile
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -697,6 +697,14 @@ class Gazetteer:
         places = [self.place(r) for r in rows]
         places.sort(key=lambda p: -p.population)
         return places
+
+    def prominent_names(self, min_population: int = 50_000) -> Iterator[str]:
+        """Names of countries, admin1 areas and towns of at least ``min_population``: the
+        place names worth re-capitalising in ALL-CAPS or lower-case text."""
+        areas = (_FEAT_IDX["PCLI"], _FEAT_IDX["ADM1"])
+        for row, feat in enumerate(self._feat):
+            if feat in areas or self._pop[row] >= min_population:
+                yield self._names[row]
 
     def country(self, cc: str) -> Place | None:
         row = self._country_row.get(cc.upper())

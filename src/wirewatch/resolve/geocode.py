@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from wirewatch.nlp.extensions import register_extensions
+from wirewatch.resolve.actors import demonyms as national_demonyms
 from wirewatch.resolve.gazetteer import Gazetteer, Place, normalize
 from wirewatch.spans import char_span, source_text
 
@@ -96,9 +97,11 @@ def _word_list(filename: str, key: str) -> frozenset[str]:
     return frozenset(normalize(str(w)) for w in data.get(key, []))
 
 
+@cache
 def demonyms() -> frozenset[str]:
-    """Normalised demonyms and national adjectives: never places."""
-    return _word_list("places_demonyms.yaml", "demonyms")
+    """Normalised demonyms, national, ethnic and religious adjectives: never places."""
+    national = frozenset(normalize(name) for name in national_demonyms())
+    return national | _word_list("places_demonyms.yaml", "demonyms")
 
 
 def stopnames() -> frozenset[str]:
