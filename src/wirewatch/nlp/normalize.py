@@ -14,9 +14,9 @@ from functools import cache
 import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from wirewatch.nlp.casing import is_uncased
 from wirewatch.extract.arguments import weapon_lemmas
 from wirewatch.extract.triggers import lexicon
+from wirewatch.nlp.casing import is_uncased
 from wirewatch.resolve.actors import actor_dictionary, actor_nouns, demonyms
 
 _SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004"
@@ -46,6 +46,7 @@ def _proper_words() -> tuple[frozenset[str], frozenset[str]]:
     gazetteer = Gazetteer.load()
     areas = set(gazetteer.prominent_names(min_population=10**12))  # countries and admin1
     names.extend(areas)
+    # large towns, minus ordinary words (a town named "Post" or "Said")
     for town in set(gazetteer.prominent_names(min_population=100_000)) - areas:
         names.extend(w for w in _WORD.findall(town) if w.lower() not in english)
     common = _common_words()
@@ -86,7 +87,16 @@ def _common_words() -> set[str]:
     common.update(("forces", "force", "front", "movement", "party", "army", "state", "group",
                    "national", "liberation", "united", "republic", "province", "region",
                    "new", "city", "island", "islands", "lake", "mount", "port", "north",
-                   "south", "east", "west", "central", "great", "saint"))
+                   "south", "east", "west", "central", "great", "saint", "river", "capital",
+                   "area", "district", "territory", "county", "coast", "valley", "mountain",
+                   "mountains", "upper", "lower", "federal", "special", "autonomous",
+                   "municipality", "department", "governorate", "oblast", "krai", "zone",
+                   "division", "prefecture", "parish", "borough", "highlands", "western",
+                   "eastern", "northern", "southern", "gulf", "bay", "sea", "ocean", "desert",
+                   "plateau", "hills", "estate", "gate", "bridge", "market", "park", "town",
+                   # articles and particles of other languages' place names
+                   "la", "le", "el", "de", "del", "al", "du", "des", "di", "da", "do", "dos",
+                   "das", "los", "las", "van", "von", "der", "den", "et", "y", "e"))
     return common
 
 
