@@ -42,8 +42,22 @@ def to_record(document: Document, doc: Doc | None, include_text: bool = False) -
     }
     for name in LISTS:
         record[name] = get_list(doc, f"ww_{name}") if doc is not None else []
+    _place_countries(record["entities"], record["locations"])
     if document.note:
         record["note"] = document.note
     if include_text or document.from_html:
         record["text"] = text
     return record
+
+
+def _place_countries(entities: list[dict], locations: list[dict]) -> None:
+    """A place entity ("Dagestan") takes its country from the geocoder's resolution."""
+    by_start = {loc["span"]["start"]: loc for loc in locations if loc.get("span")}
+    for entity in entities:
+        if entity["country"] is not None or entity["type"] not in ("GPE", "LOC", "FAC"):
+            continue
+        for mention in entity["mentions"]:
+            loc = by_start.get(mention["start"])
+            if loc is not None and loc.get("country_code"):
+                entity["country"] = loc["country_code"]
+                break

@@ -22,9 +22,16 @@ _CLAUSE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
 
 
 def clause_range(token: Token) -> tuple[int, int]:
-    """Character range of the clause a trigger belongs to."""
-    anchor = token.head if token.dep_ in _CLAUSE_DEPS and token.head is not token else token
+    """Character range of the clause a trigger belongs to: its governing verb's, unless that
+    verb only reports on it ("the execution had not been confirmed as of Tuesday")."""
+    anchor = token
+    if token.dep_ in _CLAUSE_DEPS and token.head is not token and not _is_cue(token.head):
+        anchor = token.head
     return anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge)
+
+
+def _is_cue(verb: Token) -> bool:
+    return bool(cue_status(verb, load_cues())) or verb.lemma_.lower() in _EXTRA_CUES
 
 
 def _token_at(doc: Doc, start: int) -> Token | None:
@@ -40,13 +47,12 @@ def belongs_to_statement(doc: Doc, start: int) -> bool:
         return False
     if token.dep_ in ("poss",) or (token.dep_ == "compound" and token.head.pos_ == "NOUN"):
         return True
-    cues = load_cues()
     node, hops = token, 0
     while node.head is not node and hops < 4:
         node = node.head
         hops += 1
         if node.pos_ == "VERB":
-            return bool(cue_status(node, cues)) or node.lemma_.lower() in _EXTRA_CUES
+            return _is_cue(node)
     return False
 
 
