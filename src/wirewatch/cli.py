@@ -133,52 +133,29 @@ def extract(
         raise typer.Exit(1)
 
 
-@app.command()
-def ingest(
-    inputs: Inputs,
-    db: Db = "wirewatch.db",
-    published: Published = None,
-    outlet: Outlet = None,
-    country: Country = None,
-    max_chars: MaxChars = 2_000_000,
-    batch_size: Annotated[int, typer.Option(help="Documents per database commit.")] = 100,
-    quiet: Quiet = False,
-) -> None:
-    """Extract and store documents in a database; the same text is stored once."""
-    from wirewatch.store import open_store
+def _register_commands() -> None:
+    """Commands owned by other stages register themselves (store, eval, export, geocode),
+    so each stage keeps its command next to its code."""
+    import importlib
 
-    records = _records(inputs, published, outlet, max_chars, country, quiet, "ingest")
-    with open_store(db) as store:
-        stats = store.add_records(records, batch_size=batch_size)
-    if not quiet:
-        err_console.print(
-            f"{stats.records} documents: {stats.added} stored, {stats.duplicates} already "
-            f"stored, {stats.errors} failed; {stats.events} events, "
-            f"{stats.incidents_created} new incidents -> {db}")
-    if stats.records and stats.errors == stats.records:
-        raise typer.Exit(1)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name and name.startswith(err.name):  # a stage without commands yet
+                continue
+            raise
+        module.register(app)
 
 
-@app.command()
-def incidents(
-    db: Db = "wirewatch.db",
-    as_json: Annotated[bool, typer.Option("--json", help="One incident per line as JSON.")] = False,
-    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
-) -> None:
-    """List the incidents stored in a database, newest first."""
-    from wirewatch.store import open_store
-    from wirewatch.store.render import render_incidents_table
-
-    if "://" not in db and not Path(db).exists():
-        err_console.print(f"[red]error:[/] no database at {db} (run `wirewatch ingest` first)")
-        raise typer.Exit(2)
-    with open_store(db) as store:
-        found = store.incidents(limit=limit)
-    if as_json:
-        for incident in found:
-            sys.stdout.write(json.dumps(incident, ensure_ascii=False, default=str) + "\n")
-        return
-    render_incidents_table(found, Console())
+#: Modules exposing ``register(app)``; each adds its own sub-commands.
+COMMAND_MODULES: tuple[str, ...] = (
+    "wirewatch.store.commands",
+    "wirewatch.resolve.commands",
+    "wirewatch.export.commands",
+    "wirewatch.eval.commands",
+)
+_register_commands()
 
 
 if __name__ == "__main__":
