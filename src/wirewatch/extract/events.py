@@ -15,7 +15,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from wirewatch.extract.arguments import Argument, argument_entity, find_arguments
-from wirewatch.extract.attribution import sentence_attribution
 from wirewatch.extract.casualties import SLOTS, Casualty, find_casualties
 from wirewatch.extract.factuality import factuality
 from wirewatch.extract.situate import (
@@ -26,6 +25,12 @@ from wirewatch.extract.situate import (
     pick_location,
     pick_time,
 )
+from wirewatch.extract.status import (
+    apply_status,
+    carry_attribution,
+    more_doubtful,
+    sentence_status,
+)
 from wirewatch.extract.triggers import Trigger, find_triggers, lexicon
 from wirewatch.nlp.extensions import get_list, register_extensions
 from wirewatch.resolve.actors import actor_nouns
@@ -34,7 +39,6 @@ from wirewatch.spans import char_span, span_of
 register_extensions()
 
 #: Doubt grows left to right; merged mentions keep the most doubtful status.
-STATUS_ORDER = ("asserted", "reported", "claimed", "alleged", "unconfirmed", "denied")
 ANAPHORIC_DETS = frozenset({"the", "this", "that"})
 VIOLENT = frozenset({"ASSAULT", "FIGHT"})
 #: Event types whose agent is often only implied by the sentence's one armed group.
@@ -84,12 +88,13 @@ class EventExtractor:
         events: list[_Event] = []
         carried: dict | None = None  # attribution carried by "... provided by X:" paragraphs
         for sent in doc.sents:
-            attribution = self._attribution(doc, sent, carried)
+            attribution = sentence_status(doc, sent, carried)
             for event in self._sentence_events(doc, sent):
-                self._apply_status(event, attribution)
+                event.status, event.sources = apply_status(event.status, event.sources,
+                                                           attribution)
                 if not self._merge_anaphor(event, events):
                     events.append(event)
-            carried = self._carry(sent, attribution, carried)
+            carried = carry_attribution(sent, attribution, carried)
         events = self._merge_headline(events)
         self._responsibility(doc, events)
         doc._.ww_events = [self._record(doc, n, e) for n, e in enumerate(events, start=1)]
@@ -193,60 +198,6 @@ class EventExtractor:
         if event.mode == "execution":
             event.contexts.add("terrorism") if lemmas & self.terror_words else None
 
-    # -- status and sources ----------------------------------------------------------------
-    def _attribution(self, doc: Doc, sent: Span, carried: dict | None) -> dict | None:
-        found = sentence_attribution(sent)
-        quote = self._enclosing_quote(doc, sent)
-        if quote is not None:
-            return quote
-        if found is not None:
-            return found
-        return carried
-
-    @staticmethod
-    def _enclosing_quote(doc: Doc, sent: Span) -> dict | None:
-        for quote in get_list(doc, "ww_quotes"):
-            span = quote["span"]
-            if span["start"] <= sent.start_char + 1 and sent.end_char - 1 <= span["end"] + 1:
-                speaker = quote.get("speaker_span")
-                name = speaker["text"] if speaker else None
-                return {"status": "reported" if name else "asserted", "source": name,
-                        "source_span": speaker, "cue": quote.get("cue"),
-                        "entity": quote.get("speaker")}
-        return None
-
-    @staticmethod
-    def _carry(sent: Span, attribution: dict | None, carried: dict | None) -> dict | None:
-        """A paragraph ending "... provided by the JPost:" attributes the next paragraph to
-        that source; the carry ends with that paragraph."""
-        text = sent.text.rstrip()
-        if text.endswith(":"):
-            if attribution is None:
-                attribution = _colon_source(sent)
-            if attribution is not None:
-                return {**attribution, "_paragraphs": 1}
-            return None
-        if carried is not None and "\n" in sent.text[len(text):]:
-            left = carried.get("_paragraphs", 0) - 1
-            return {**carried, "_paragraphs": left} if left > 0 else None
-        return carried
-
-    @staticmethod
-    def _apply_status(event: _Event, attribution: dict | None) -> None:
-        if attribution is None or attribution.get("status") in (None, "asserted"):
-            return
-        status = attribution["status"]
-        if status == "estimated":
-            status = "reported"
-        if status not in STATUS_ORDER:
-            status = "reported"
-        event.status = _more_doubtful(event.status, status)
-        if attribution.get("source"):
-            source = {"name": attribution["source"], "entity": attribution.get("entity"),
-                      "cue": attribution.get("cue"), "span": attribution.get("source_span")}
-            if source not in event.sources:
-                event.sources.append(source)
-
     # -- cross-sentence merging ----------------------------------------------------------
     def _merge_anaphor(self, event: _Event, events: list[_Event]) -> bool:
         """Fold a later mention into the earlier event it describes: a definite mention ("the
@@ -286,7 +237,7 @@ class EventExtractor:
             elif arg.role not in {a.role for a in target.arguments} or arg.role == "victim":
                 target.arguments.append(arg)
         if event.status in ("unconfirmed", "denied"):
-            target.status = _more_doubtful(target.status, event.status)
+            target.status = more_doubtful(target.status, event.status)
         for source in event.sources:
             if source not in target.sources:
                 target.sources.append(source)
@@ -462,26 +413,6 @@ def _about_attack(verb) -> bool:
                 if t.lemma_.lower() in lex["nouns"] or t.lemma_.lower() in lex["verbs"]:
                     return True
     return False
-
-
-def _colon_source(sent: Span) -> dict | None:
-    """The source of "A description ... is provided by the JPost:" / "Police said:"."""
-    doc = sent.doc
-    token_entity = doc._.ww_token_entity or {}
-    entities = {e["id"]: e for e in get_list(doc, "ww_entities")}
-    for token in sent:
-        if token.dep_ == "agent" or (token.dep_ == "prep" and token.lower_ == "by"):
-            for pobj in token.children:
-                if pobj.dep_ == "pobj":
-                    eid = token_entity.get(pobj.i)
-                    name = entities[eid]["name"] if eid in entities else pobj.text
-                    return {"status": "reported", "source": name, "entity": eid,
-                            "cue": "provided by", "source_span": span_of(doc, pobj)}
-    return None
-
-
-def _more_doubtful(a: str, b: str) -> str:
-    return a if STATUS_ORDER.index(a) >= STATUS_ORDER.index(b) else b
 
 
 def _sentence_span(doc: Doc, sent: Span) -> dict:
