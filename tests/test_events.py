@@ -90,9 +90,10 @@ def test_casualty_phrases(analyse):
 def test_agent_and_victims(analyse):
     record = analyse("Al-Shabaab militants killed four soldiers in an ambush near Baidoa.")
     [event] = events_of(record, "ASSAULT", "actual")
-    assert any("Al-Shabaab" in a for a in args(event, "agent"))
-    agent = next(a for a in event["arguments"] if a["role"] == "agent")
-    entity = next(e for e in record["entities"] if e["id"] == agent["entity"])
+    # the individuals and, separately, the group they belong to
+    assert {"Al-Shabaab militants", "Al-Shabaab"} <= set(args(event, "agent"))
+    group = next(a for a in event["arguments"] if a["role"] == "agent" and a["entity"])
+    entity = next(e for e in record["entities"] if e["id"] == group["entity"])
     assert entity["name"] == "al-Shabaab" and entity["kind"] == "armed_group"
     assert event["casualties"]["killed"] == 4
     assert event["location"]["name"] == "Baidoa"

@@ -64,6 +64,10 @@ def mention_bounds(token: Token) -> tuple[int, int]:
                     end = max(end, mention_bounds(pobj)[1])
         elif child.dep_ in ("compound", "nummod"):
             end = max(end, child.i + 1)
+    for i in range(token.i + 1, end):  # "the FMLN (Farabundo ...)" stops at the bracket
+        if doc[i].text in ("(", "[", ",", "--", "-"):
+            end = i
+            break
     while start < end and (doc[start].is_punct or doc[start].lower_ in ("the", "a", "an")):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
@@ -200,7 +204,7 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
             return
         if role == "agent" and not is_actor(tok):
             return
-        start, end = mention_bounds(tok)
+        start, end = entity_bounds(tok, token_entity, entities) or mention_bounds(tok)
         if start >= end:
             return
         if role in ("victim", "target"):
@@ -209,6 +213,10 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
             else:
                 role = "victim" if is_person_like(tok, token_entity, entities) else "target"
         args.append(Argument(role, tok, start, end))
+        if role == "agent" and tok.i not in token_entity:
+            org = _named_group_in(doc, start, end, token_entity, entities)
+            if org is not None:  # "ISIS militants": the individuals and their group
+                args.append(Argument("agent", doc[org[0]], org[0], org[1]))
 
     if is_noun:
         for child in trigger_tok.children:
@@ -270,14 +278,46 @@ def find_instruments(trigger_tok: Token, sent: Span) -> list[Argument]:
     return out
 
 
+def entity_bounds(token: Token, token_entity: dict[int, str], entities: dict[str, dict]
+                  ) -> tuple[int, int] | None:
+    """A named head is represented by its name alone ("Colonel Waldemar Quintero" ->
+    "Waldemar Quintero" when NER marks only the name), not by every modifier."""
+    eid = token_entity.get(token.i)
+    if eid is None or entities.get(eid, {}).get("type") not in ("PERSON", "ORG"):
+        return None
+    start = end = token.i
+    while start - 1 >= token.sent.start and token_entity.get(start - 1) == eid:
+        start -= 1
+    while end + 1 < token.sent.end and token_entity.get(end + 1) == eid:
+        end += 1
+    doc = token.doc
+    while start <= end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    return start, end + 1
+
+
+def _named_group_in(doc: Doc, start: int, end: int, token_entity: dict[int, str],
+                    entities: dict[str, dict]) -> tuple[int, int] | None:
+    """Token range of the first organisation named inside an argument span."""
+    for i in range(start, end):
+        eid = token_entity.get(i)
+        if eid and entities.get(eid, {}).get("type") == "ORG":
+            j = i
+            while j + 1 < end and token_entity.get(j + 1) == eid:
+                j += 1
+            return i, j + 1
+    return None
+
+
 def argument_entity(doc: Doc, arg: Argument) -> str | None:
     """Entity id of an argument: its head's, else the first entity token in its span."""
     token_entity: dict[int, str] = doc._.ww_token_entity or {}
     if arg.head.i in token_entity:
         return token_entity[arg.head.i]
-    types = {e["id"]: e["type"] for e in (doc._.ww_entities or [])}
-    for i in range(arg.start, arg.end):
-        eid = token_entity.get(i)
-        if eid and types.get(eid) in ("ORG", "PERSON"):
-            return eid
+    if arg.role != "agent":  # "two Russian police officers" are not "Russian" the people
+        types = {e["id"]: e["type"] for e in (doc._.ww_entities or [])}
+        for i in range(arg.start, arg.end):
+            eid = token_entity.get(i)
+            if eid and types.get(eid) in ("ORG", "PERSON"):
+                return eid
     return None

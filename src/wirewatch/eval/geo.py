@@ -1,0 +1,256 @@
+"""`wirewatch eval geo PATH`: geoparsing scores on LGL/GeoVirus-style JSONL.
+
+Two settings, as in the literature: *given names* (the gold toponym spans are handed to
+``geocode_names``, the setting of published resolution numbers) and *end to end* (the full
+pipeline finds the toponyms itself; recognition is scored by span overlap and resolution on
+the gold toponyms it found). Resolution reports acc@161km, median error and exact GeoNames id
+match; a toponym left without coordinates counts as a miss with the largest possible error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+#: Half the Earth's circumference: the error charged for a toponym left unlocated.
+MAX_ERROR_KM = 20_038.0
+THRESHOLD_KM = 161.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def gold_toponyms(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's usable gold toponyms (offsets verified, coordinates present)."""
+    return [t for t in doc.get("toponyms", [])
+            if t.get("offset_ok", True) and t.get("lat") is not None and t.get("lon") is not None]
+
+
+def error_km(gold: dict[str, Any], loc: dict[str, Any] | None) -> float:
+    """Distance between a gold toponym and a predicted Location (MAX_ERROR_KM if unlocated)."""
+    if not loc or loc.get("lat") is None or loc.get("lon") is None:
+        return MAX_ERROR_KM
+    return haversine_km(float(gold["lat"]), float(gold["lon"]), loc["lat"], loc["lon"])
+
+
+def same_id(gold: dict[str, Any], loc: dict[str, Any] | None) -> bool:
+    gid = gold.get("geonameid")
+    return bool(loc) and gid not in (None, "") and loc.get("geonameid") is not None \
+        and str(loc["geonameid"]) == str(gid)
+
+
+@dataclass
+class Resolution:
+    """Accumulates resolution outcomes of gold toponyms."""
+
+    errors: list[float] = field(default_factory=list)
+    exact: int = 0
+
+    def add(self, gold: dict[str, Any], loc: dict[str, Any] | None) -> float:
+        err = error_km(gold, loc)
+        self.errors.append(err)
+        self.exact += same_id(gold, loc)
+        return err
+
+    def summary(self) -> dict[str, Any]:
+        n = len(self.errors)
+        return {
+            "n": n,
+            "acc161": round(100 * sum(e <= THRESHOLD_KM for e in self.errors) / n, 2) if n else None,
+            "median_km": round(statistics.median(self.errors), 1) if n else None,
+            "mean_km": round(statistics.fmean(self.errors), 1) if n else None,
+            "exact_id": round(100 * self.exact / n, 2) if n else None,
+            "located": round(100 * sum(e < MAX_ERROR_KM for e in self.errors) / n, 2) if n else None,
+        }
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def match_spans(gold: list[tuple[int, int]], pred: list[tuple[int, int]]
+                ) -> list[tuple[int, int]]:
+    """One-to-one overlap matching (greedy by largest overlap): (gold index, pred index)."""
+    pairs = sorted(
+        ((min(g[1], p[1]) - max(g[0], p[0]), gi, pi)
+         for gi, g in enumerate(gold) for pi, p in enumerate(pred) if overlaps(g, p)),
+        reverse=True)
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for _, gi, pi in pairs:
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            out.append((gi, pi))
+    return sorted(out)
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(100 * p, 2), "recall": round(100 * r, 2), "f1": round(100 * f, 2)}
+
+
+def _error_row(setting: str, doc: dict[str, Any], gold: dict[str, Any],
+               loc: dict[str, Any] | None, err: float) -> dict[str, Any]:
+    return {
+        "setting": setting, "doc_id": doc.get("doc_id"), "text": gold["text"],
+        "gold": {k: gold.get(k) for k in ("name", "geonameid", "fcode", "country", "admin1",
+                                           "lat", "lon")},
+        "pred": {k: (loc or {}).get(k) for k in ("name", "geonameid", "feature",
+                                                   "country_code", "admin1", "lat", "lon",
+                                                   "precision")},
+        "error_km": round(err, 1),
+        "context": doc["text"][max(0, gold["start"] - 60): gold["end"] + 60],
+    }
+
+
+def score_given(docs: Iterable[dict[str, Any]], country: str | None = None,
+                errors: list[dict[str, Any]] | None = None,
+                progress: Any = None) -> dict[str, Any]:
+    """Resolution given the gold spans, through the public ``geocode_names`` interface."""
+    from wirewatch.resolve.geocode import geocode_names
+
+    res = Resolution()
+    for doc in docs:
+        golds = gold_toponyms(doc)
+        if golds:
+            locs = geocode_names(doc["text"], [(g["start"], g["end"]) for g in golds],
+                                 country_bias=country)
+            for g, loc in zip(golds, locs, strict=True):
+                err = res.add(g, loc)
+                if errors is not None and err > THRESHOLD_KM:
+                    errors.append(_error_row("given", doc, g, loc, err))
+        if progress is not None:
+            progress()
+    return res.summary()
+
+
+def score_end_to_end(docs: list[dict[str, Any]], country: str | None = None,
+                     errors: list[dict[str, Any]] | None = None,
+                     progress: Any = None) -> dict[str, Any]:
+    """Recognition P/R/F1 of the pipeline's locations, and resolution of the found ones."""
+    from wirewatch.ingest.document import Document
+    from wirewatch.nlp.pipeline import load_pipeline, process
+
+    nlp = load_pipeline(country.upper() if country else None)
+    documents = (Document(id=str(d.get("doc_id")), text=d["text"],
+                          published=_date(d.get("date"))) for d in docs)
+    res = Resolution()
+    tp = n_pred = n_gold = 0
+    for doc, (_document, sdoc) in zip(docs, process(nlp, documents), strict=True):
+        golds = gold_toponyms(doc)
+        locs = list(sdoc._.ww_locations or []) if sdoc is not None else []
+        pred = [(loc["span"]["start"], loc["span"]["end"]) for loc in locs if loc.get("span")]
+        matches = match_spans([(g["start"], g["end"]) for g in golds], pred)
+        tp += len(matches)
+        n_pred += len(pred)
+        n_gold += len(golds)
+        for gi, pi in matches:
+            err = res.add(golds[gi], locs[pi])
+            if errors is not None and err > THRESHOLD_KM:
+                errors.append(_error_row("end_to_end", doc, golds[gi], locs[pi], err))
+        if progress is not None:
+            progress()
+    return {"recognition": prf(tp, n_pred, n_gold) | {"tp": tp, "pred": n_pred, "gold": n_gold},
+            "resolution": res.summary()}
+
+
+def _date(value: Any) -> str | None:
+    return str(value)[:10] if value else None
+
+
+def load_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    docs = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                docs.append(json.loads(line))
+                if limit is not None and len(docs) >= limit:
+                    break
+    return docs
+
+
+def evaluate(path: Path, settings: Iterable[str] = ("given", "end_to_end"),
+             country: str | None = None, limit: int | None = None,
+             errors: list[dict[str, Any]] | None = None, quiet: bool = True
+             ) -> dict[str, Any]:
+    """Scores of one corpus file in the requested settings."""
+    from wirewatch.cli import _progress
+
+    docs = load_jsonl(path, limit)
+    out: dict[str, Any] = {"path": str(path), "documents": len(docs)}
+    for setting in settings:
+        with _progress(quiet, f"geo {setting}") as bar:
+            task = bar.add_task(setting, total=len(docs), rate="") if bar else None
+
+            def step(bar: Any = bar, task: Any = task) -> None:
+                if bar is not None:
+                    bar.advance(task)
+
+            scorer = score_given if setting == "given" else score_end_to_end
+            out[setting] = scorer(docs, country, errors, step)
+    return out
+
+
+def _iter_lines(result: dict[str, Any]) -> Iterator[str]:
+    yield f"{result['path']}: {result['documents']} documents"
+    given = result.get("given")
+    if given:
+        yield (f"  given names : acc@161 {given['acc161']}  median {given['median_km']} km  "
+               f"exact id {given['exact_id']}  located {given['located']}  (n={given['n']})")
+    e2e = result.get("end_to_end")
+    if e2e:
+        r, s = e2e["recognition"], e2e["resolution"]
+        yield (f"  recognition : P {r['precision']}  R {r['recall']}  F1 {r['f1']}  "
+               f"(tp {r['tp']}, pred {r['pred']}, gold {r['gold']})")
+        yield (f"  end to end  : acc@161 {s['acc161']}  median {s['median_km']} km  "
+               f"exact id {s['exact_id']}  (n={s['n']} found)")
+
+
+def register(eval_app: typer.Typer) -> None:
+    """Add ``wirewatch eval geo``."""
+
+    @eval_app.command("geo")
+    def geo(
+        paths: Annotated[list[Path], typer.Argument(help="Geoparsing JSONL files (LGL, GeoVirus).")],
+        setting: Annotated[str, typer.Option(
+            "--setting", help="given, end_to_end or both.")] = "both",
+        country: Annotated[str | None, typer.Option(
+            "--country", help="Country bias (ISO code) for ambiguous names.")] = None,
+        limit: Annotated[int | None, typer.Option(help="Score only the first N documents.")] = None,
+        errors_file: Annotated[Path | None, typer.Option(
+            "--errors", help="Write every toponym resolved more than 161 km off as JSONL.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ) -> None:
+        """Geoparsing: resolution given gold names, and end-to-end recognition + resolution."""
+        if setting not in ("given", "end_to_end", "both"):
+            raise typer.BadParameter("use given, end_to_end or both", param_hint="--setting")
+        settings = ("given", "end_to_end") if setting == "both" else (setting,)
+        errors: list[dict[str, Any]] | None = [] if errors_file else None
+        results = [evaluate(p, settings, country, limit, errors, quiet or as_json) for p in paths]
+        if errors_file is not None and errors is not None:
+            with errors_file.open("w", encoding="utf-8") as fh:
+                for row in errors:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if as_json:
+            typer.echo(json.dumps(results if len(results) > 1 else results[0], indent=2))
+        else:
+            for result in results:
+                for line in _iter_lines(result):
+                    typer.echo(line)
