@@ -1,0 +1,198 @@
+"""Helpers shared by the event-argument scorers (MUC-4, WikiEvents): string normalisation,
+exact one-to-one alignment, P/R/F1, grouping of predicted fillers, sentences for error dumps,
+running the pipeline and printing role tables."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_PUNCT = str.maketrans("", "", string.punctuation)
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+
+#: Pronouns: an argument span made of one of these says nothing a string scorer can match.
+PRONOUNS = frozenset(
+    "i me my we us our you your he him his she her it its they them their this that these "
+    "those who whom whose which one ones himself herself itself themselves".split())
+
+
+def normalise(text: str) -> str:
+    """GRIT/SQuAD normalisation: lower-case, drop ASCII punctuation, drop a/an/the, collapse
+    whitespace. Punctuation is deleted (not spaced), so "u.s." -> "us"."""
+    text = text.lower().translate(_PUNCT)
+    text = _ARTICLES.sub(" ", text)
+    return " ".join(text.split())
+
+
+def is_pronoun(text: str) -> bool:
+    """True for a span that is only a pronoun ("they", "He")."""
+    return normalise(text) in PRONOUNS
+
+
+def max_matching(adjacency: Sequence[Sequence[int]], n_right: int) -> list[tuple[int, int]]:
+    """A maximum one-to-one matching of left items to right items (0/1 similarities, so this
+    is exactly what the Hungarian algorithm finds). ``adjacency[i]`` lists the right indices
+    left item ``i`` may match. Returns (left, right) pairs; augmenting paths (Kuhn), which is
+    exact, unlike a greedy first-come assignment."""
+    owner: list[int | None] = [None] * n_right
+
+    def augment(i: int, seen: list[bool]) -> bool:
+        for j in adjacency[i]:
+            if seen[j]:
+                continue
+            seen[j] = True
+            if owner[j] is None or augment(owner[j], seen):  # type: ignore[arg-type]
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(adjacency)):
+        if adjacency[i]:
+            augment(i, [False] * n_right)
+    return sorted((i, j) for j, i in enumerate(owner) if i is not None)
+
+
+def prf(matched: int, predicted: int, gold: int) -> dict[str, Any]:
+    """Counts and P/R/F1 as fractions (0 when a denominator is 0)."""
+    p = matched / predicted if predicted else 0.0
+    r = matched / gold if gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4),
+            "matched": matched, "predicted": predicted, "gold": gold}
+
+
+class Counts:
+    """matched / predicted / gold accumulated per key (a role, a group) and in total."""
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self.by_key: dict[str, list[int]] = {k: [0, 0, 0] for k in keys}
+
+    def add(self, key: str, matched: int, predicted: int, gold: int) -> None:
+        row = self.by_key.setdefault(key, [0, 0, 0])
+        row[0] += matched
+        row[1] += predicted
+        row[2] += gold
+
+    def table(self) -> dict[str, dict[str, Any]]:
+        return {k: prf(*v) for k, v in self.by_key.items()}
+
+    def micro(self) -> dict[str, Any]:
+        return prf(*(sum(v[i] for v in self.by_key.values()) for i in range(3)))
+
+
+def merge_fillers(items: Sequence[T], entity: Callable[[T], Hashable | None],
+                  text: Callable[[T], str]) -> list[list[T]]:
+    """Group argument fillers that are one predicted entity: same entity id, or the same
+    normalised text (not for bare pronouns: two "they" may be different referents). Groups
+    keep first-mention order; items keep their order inside."""
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, Hashable], int] = {}
+    for i, item in enumerate(items):
+        norm = normalise(text(item))
+        keys: list[tuple[str, Hashable]] = [] if norm in PRONOUNS else [("text", norm)]
+        ent = entity(item)
+        if ent is not None:
+            keys.append(("entity", ent))
+        for key in keys:
+            if key in first:
+                a, b = find(first[key]), find(i)
+                parent[max(a, b)] = min(a, b)
+            else:
+                first[key] = i
+    groups: dict[int, list[T]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(find(i), []).append(item)
+    return [groups[k] for k in sorted(groups)]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
+
+
+def sentence_at(text: str, start: int, end: int | None = None, max_chars: int = 400) -> str:
+    """The sentence around [start, end) (a cheap regex split, good enough for error dumps)."""
+    end = start if end is None else end
+    if start < 0 or start > len(text):
+        return ""
+    left = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        left = m.end()
+    m = _SENTENCE_END.search(text, max(end, start))
+    right = m.start() + len(m.group(0).rstrip()) if m else len(text)
+    sentence = " ".join(text[left:right].split())
+    return sentence if len(sentence) <= max_chars else sentence[: max_chars - 3] + "..."
+
+
+def load_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """The first ``limit`` JSON objects of a JSONL file (blank lines skipped)."""
+    rows: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rows.append(json.loads(line))
+                if limit is not None and len(rows) >= limit:
+                    break
+    return rows
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    """Write rows as JSONL; returns how many."""
+    n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def run_pipeline(texts: Sequence[tuple[str, str]], progress: Any = None,
+                 label: str = "extract") -> Iterator[dict[str, Any]]:
+    """Contract records for (id, text) pairs, in order: no publication date, no metadata
+    (what a benchmark gives). ``progress`` is a rich Progress or None."""
+    import time
+
+    from wirewatch.ingest.document import Document
+    from wirewatch.nlp.pipeline import load_pipeline, process
+    from wirewatch.record import to_record
+
+    nlp = load_pipeline()
+    task = progress.add_task(label, total=len(texts), rate="") if progress else None
+    start = time.perf_counter()
+    documents = (Document(id=doc_id, text=text) for doc_id, text in texts)
+    for n, (document, doc) in enumerate(process(nlp, documents), start=1):
+        if progress is not None:
+            rate = n / max(time.perf_counter() - start, 1e-9)
+            progress.update(task, completed=n, rate=f"{rate:.1f} docs/s")
+        yield to_record(document, doc)
+
+
+def score_table(title: str, rows: dict[str, dict[str, Any]], micro: dict[str, Any],
+                first_column: str = "role") -> Any:
+    """A rich table of P/R/F1 (in %) with counts, one row per key plus the micro average."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column(first_column)
+    for col in ("P", "R", "F1", "matched", "pred", "gold"):
+        table.add_column(col, justify="right")
+
+    def add(name: str, s: dict[str, Any], style: str | None = None) -> None:
+        table.add_row(name, *(f"{100 * s[k]:.2f}" for k in ("p", "r", "f1")),
+                      str(s["matched"]), str(s["predicted"]), str(s["gold"]), style=style)
+
+    for name, s in rows.items():
+        add(name, s)
+    add("micro", micro, style="bold")
+    return table
