@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 DB ?= out/demo.db
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench train clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(TEST_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
+
+# Retrains the shipped weights from the benchmark train splits in ../shared/data.
+train: $(STAMP)
+	$(BIN)/python -m wirewatch.train.roles --train ../shared/data/muc4/grit_train.jsonl \
+		--dev ../shared/data/muc4/grit_dev.jsonl
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

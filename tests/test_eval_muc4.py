@@ -129,13 +129,15 @@ def test_predicted_templates_maps_roles_and_merges_entities():
                    "Weapon": ["bombs"]}
 
 
-def test_unresolved_pronoun_is_dropped_and_person_agent_is_perpind():
+def test_fillers_are_argument_span_text_and_person_agent_is_perpind():
+    # the README mapping represents a filler by its argument span text, pronouns included
+    # (the extractor itself names a resolved pronoun by its antecedent's mention)
     text = "they shot the mayor. colonel lopez shot a guard."
     entities = [{"id": "e1", "type": "PERSON", "mentions": [_span(text, "colonel lopez")]}]
     events = [_event(text, "shot", [("agent", "they", None), ("victim", "mayor", None)]),
               _event(text, "shot", [("agent", "colonel lopez", "e1"), ("victim", "guard", None)])]
     got = predicted_templates({"entities": entities, "events": events})
-    assert got["PerpInd"] == ["colonel lopez"] and got["PerpOrg"] == []
+    assert got["PerpInd"] == ["they", "colonel lopez"] and got["PerpOrg"] == []
     assert got["Victim"] == ["mayor", "guard"]
 
 

@@ -21,7 +21,6 @@ import typer
 
 from wirewatch.eval.common import (
     Counts,
-    is_pronoun,
     load_jsonl,
     max_matching,
     merge_fillers,
@@ -76,14 +75,10 @@ def _grit_role(role: str, entity: Mapping[str, Any] | None) -> str | None:
 
 def _surface(span: Mapping[str, Any], entity: Mapping[str, Any] | None
              ) -> tuple[str, int, int] | None:
-    """The string a filler is represented by: its span text, or for a pronoun ("they") the
-    first non-pronoun mention of the entity it resolves to; None when nothing but a pronoun."""
-    if not is_pronoun(span["text"]):
-        return span["text"], span["start"], span["end"]
-    for mention in (entity or {}).get("mentions", []):
-        if not is_pronoun(mention["text"]):
-            return mention["text"], mention["start"], mention["end"]
-    return None
+    """The string a filler is represented by: its argument span text, exactly as the
+    data README's mapping says (the extractor itself names a pronoun argument by its
+    antecedent's mention), so these numbers match an independent scorer's."""
+    return span["text"], span["start"], span["end"]
 
 
 def predicted_fillers(record: Mapping[str, Any]) -> dict[str, list[list[Filler]]]:

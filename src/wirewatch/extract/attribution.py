@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -49,6 +49,12 @@ class Cues:
     self_report_verbs: frozenset[str]
     pronouns: frozenset[str]
     person_pronouns: frozenset[str]
+    #: Claims only: stance verbs, verbs whose object is content, verb -> content prepositions.
+    stance_verbs: frozenset[str] = frozenset()
+    object_content: frozenset[str] = frozenset()
+    prep_content: Mapping[str, frozenset[str]] | None = None
+    noun_cues: frozenset[str] = frozenset()
+    noun_preps: frozenset[str] = frozenset()
 
 
 def _parse_cues(raw: Mapping[str, Any]) -> Cues:
@@ -69,6 +75,11 @@ def _parse_cues(raw: Mapping[str, Any]) -> Cues:
         self_report_verbs=frozenset(raw["self_report"]["verbs"]),
         pronouns=frozenset(raw["pronouns"]),
         person_pronouns=frozenset(raw["person_pronouns"]),
+        stance_verbs=frozenset(raw.get("stance_verbs", ())),
+        object_content=frozenset(raw.get("object_content", ())),
+        prep_content={k: frozenset(v) for k, v in (raw.get("prep_content") or {}).items()},
+        noun_cues=frozenset((raw.get("noun_cues") or {}).get("nouns", ())),
+        noun_preps=frozenset((raw.get("noun_cues") or {}).get("prepositions", ())),
     )
 
 
@@ -94,6 +105,18 @@ def cue_status(token: Token, cues: Cues) -> str | None:
     if token.pos_ != "VERB":
         return None
     return cues.verb_status.get(token.lemma_.lower())
+
+
+def claim_status(token: Token, cues: Cues) -> str | None:
+    """The claim status a verb gives its content: a reporting verb's class, "reported" for
+    a stance verb ("wants", "criticised", "called for"), else None."""
+    if token.pos_ != "VERB":
+        return None
+    lemma = token.lemma_.lower()
+    status = cues.verb_status.get(lemma)
+    if status is None and lemma in cues.stance_verbs:
+        return "reported"
+    return status
 
 
 def is_quote_cue(token: Token, cues: Cues) -> bool:
@@ -140,7 +163,10 @@ def subject_of(verb: Token, cues: Cues, max_hops: int = 4) -> Token | None:
         if token.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
             # "a spokesman saying ...": the noun speaks; "the recording calling ..." and
             # "criticised the law, saying ..." (a misattached participle) do not.
-            after_comma = token.i > 0 and token.doc[token.i - 1].text == ","
+            before = token.i - 1
+            while before > 0 and token.doc[before].is_quote:  # '“apostate,” threatening'
+                before -= 1
+            after_comma = before >= 0 and token.doc[before].text == ","
             if head.lemma_.lower() not in cues.self_report_nouns and not after_comma:
                 return head
         if token.dep_ == "xcomp":
@@ -236,6 +262,9 @@ class Source:
     name: str
     entity: str | None
     span: SpanDict | None
+    #: The mention the source was read from in this sentence ("he", "a spokesman"): the
+    #: named ``span`` may lie paragraphs away.
+    mention: SpanDict | None = None
 
 
 class CharRanges:
@@ -347,7 +376,15 @@ class SourceResolver:
         return Source(clean_name(span.text), eid, span_of(self.doc, span))
 
     def resolve(self, token: Token) -> Source | None:
-        """Resolve the head token of a subject NP; None for an empty/expletive subject."""
+        """Resolve the head token of a subject NP; None for an empty/expletive subject.
+
+        The result keeps the local mention (the subject's noun phrase) beside the named one."""
+        source = self._resolve(token)
+        if source is None or source.mention is not None:
+            return source
+        return replace(source, mention=span_of(self.doc, noun_phrase(token)))
+
+    def _resolve(self, token: Token) -> Source | None:
         lower = token.lower_
         appos = [c for c in token.children if c.dep_ == "appos"]
         if self.token_entity is not None:

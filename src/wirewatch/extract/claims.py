@@ -10,6 +10,7 @@ said so, else the outlet. Complements that are direct quotes are left to the quo
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import replace
 from typing import Any
 
 from spacy.language import Language
@@ -21,7 +22,7 @@ from wirewatch.extract.attribution import (
     Source,
     SourceResolver,
     according_to_source,
-    cue_status,
+    claim_status,
     is_negated,
     is_passive,
     is_unconfirmed_marker,
@@ -32,10 +33,15 @@ from wirewatch.extract.attribution import (
 )
 from wirewatch.extract.quotes import paragraphs
 from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)
+from wirewatch.nlp.extensions import get_list
 from wirewatch.spans import source_text, span_of
 
 #: Source name when a non-confirmation has no speaker and the outlet is unknown.
 UNNAMED_OUTLET = "the publisher"
+#: Longest chain of reporting sources kept ("A reports that B says that C estimates ...").
+MAX_CHAIN = 4
+#: Above this share of quoted characters a content belongs to the direct quote, not a claim.
+QUOTED_SHARE = 0.8
 #: Statuses whose verbs take a plain object as content ("denied any involvement").
 _OBJECT_CONTENT = frozenset({"claimed", "denied", "alleged", "estimated"})
 
@@ -80,19 +86,162 @@ def _subtree(token: Token) -> Span:
     return token.doc[token.left_edge.i : token.right_edge.i + 1]
 
 
-def verb_content(verb: Token, status: str) -> Span | None:
+def verb_content(verb: Token, status: str, cues: Cues | None = None) -> Span | None:
     """The complement a reporting verb attributes: its clause, else (for claim/deny/accuse/
-    estimate) its object with the prepositions that follow ("the army of killing civilians")."""
+    estimate and the ``object_content`` verbs) its object with the prepositions that follow
+    ("the army of killing civilians"), else the object of a content preposition ("called for
+    a ban").
+
+    News prose often puts the cue last ("The economy is growing, he said"; "A, but B, the
+    source added"): clausal complements before the verb count too, and a parenthetical cue
+    ("Trump, he said, is a liar") attributes the clause it interrupts."""
     for dep in ("ccomp", "xcomp"):
         for c in verb.children:
             if c.dep_ == dep and c.i > verb.i:
-                return _subtree(c)
-    if status not in _OBJECT_CONTENT:
+                return _cut_concession(_subtree(c))
+    doc = verb.doc
+    lefts = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    if lefts:
+        return doc[lefts[0].left_edge.i : lefts[-1].right_edge.i + 1]
+    if verb.dep_ == "parataxis" and _has_subject(verb):
+        head = verb.head
+        clause = _subtree(head)
+        if head.i > verb.i:  # "Trump, he said, is a liar" (a quote split so is the quote's)
+            return None if any(t.is_quote for t in clause) else clause
+        return doc[clause.start : verb.left_edge.i]
+    lemma = verb.lemma_.lower()
+    if status in _OBJECT_CONTENT or (cues is not None and lemma in cues.object_content):
+        parts = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "prep", "attr", "oprd")]
+        if parts and parts[0].dep_ != "prep":
+            return doc[parts[0].left_edge.i : parts[-1].right_edge.i + 1]
+    preps = (cues.prep_content or {}).get(lemma) if cues is not None else None
+    if preps:
+        for c in verb.rights:
+            if c.dep_ == "prep" and c.lower_ in preps and c.right_edge.i > c.i:
+                return doc[c.i + 1 : c.right_edge.i + 1]
+    return None
+
+
+#: A stance verb in these positions modifies a noun or another verb: no attribution.
+_EMBEDDED_DEPS = frozenset({"relcl", "acl", "pcomp", "amod", "csubj"})
+#: Longest speaker label before a colon ("Sen. Lindsey Graham:").
+_LABEL_TOKENS = 6
+
+
+def _speaker_label(head: Span) -> Token | None:
+    """The head token of a verbless name before a colon ("WALLACE", "Pat Caddell"), else None."""
+    words = [t for t in head if not t.is_space]
+    if not words or len(words) > _LABEL_TOKENS:
         return None
-    parts = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "prep", "attr")]
-    if not parts or parts[0].dep_ == "prep":
+    if any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in words):
         return None
-    return verb.doc[parts[0].left_edge.i : parts[-1].right_edge.i + 1]
+    if not all(t.pos_ == "PROPN" or t.is_title or t.is_upper or t.is_punct for t in words):
+        return None
+    names = [t for t in words if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG")]
+    return names[-1] if names else None
+
+
+def noun_claim(noun: Token, cues: Cues) -> tuple[Token, Span] | None:
+    """(source, content) of an attributing noun: "Trump's claim that ...", "a call by the
+    UN for a ceasefire"; None without both a possessor/agent and a content."""
+    src = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if src is None:
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ == "by":
+                src = next((p for p in c.children if p.dep_ == "pobj"), None)
+    if src is None:
+        return None
+    doc = noun.doc
+    for c in noun.rights:
+        if c.dep_ in ("acl", "ccomp", "relcl") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+        ):
+            return src, _subtree(c)
+        if c.dep_ == "prep" and c.lower_ in cues.noun_preps and c.right_edge.i > c.i:
+            return src, doc[c.i + 1 : c.right_edge.i + 1]
+        if c.dep_ == "acl" and c.tag_ == "VB":  # "his plan to cut taxes"
+            return src, _subtree(c)
+    return None
+
+
+#: Subordinators after a comma that start the writer's aside, not the source's words.
+_CONCESSIVE = frozenset({"although", "though", "while", "whereas", "even"})
+
+
+def _cut_concession(span: Span) -> Span:
+    """Drop a trailing ", although ..." from a content: "claimed that X was smart, although
+    he again refused ..." attributes only "that X was smart"."""
+    doc = span.doc
+    for t in span[1:]:
+        if t.lower_ in _CONCESSIVE and doc[t.i - 1].text == "," and t.i - 1 > span.start:
+            return doc[span.start : t.i - 1]
+    return span
+
+
+def _source_of(item: dict[str, Any]) -> dict[str, Any]:
+    """The chain link naming an item's source (claim or quote)."""
+    if "source" in item:
+        return {"name": item["source"], "entity": item["source_entity"], "cue": item["cue"],
+                "span": item["source_span"]}
+    span = item.get("speaker_span")
+    return {"name": span["text"] if span else None, "entity": item.get("speaker"),
+            "cue": item.get("cue"), "span": span}
+
+
+def _same_source(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a["entity"] is not None and a["entity"] == b["entity"]:
+        return True
+    return a["span"] is not None and a["span"] == b["span"]
+
+
+def link_chains(claims: list[dict[str, Any]], cue_positions: list[int],
+                quotes: list[dict[str, Any]]) -> None:
+    """Nested attribution as a chain: each claim and quote gets ``via``, the sources that
+    report it, innermost first ("Newsweek reports that officials estimate X": the estimate
+    is the officials', via Newsweek). A claim lies inside another's content when its cue
+    does; a quote when its span does. A link to the item's own source is skipped."""
+    items: list[tuple[dict[str, Any], int]] = [
+        *zip(claims, cue_positions, strict=True),
+        *((q, q["span"]["start"]) for q in quotes),
+    ]
+    parent: dict[int, dict[str, Any] | None] = {}
+    for n, (item, pos) in enumerate(items):
+        own = _source_of(item)
+        best: dict[str, Any] | None = None
+        for other in claims:
+            span = other["span"]
+            if other is item or not span["start"] <= pos < span["end"]:
+                continue
+            if _same_source(own, _source_of(other)):
+                continue
+            if best is None or span["end"] - span["start"] < best["span"]["end"] - best["span"]["start"]:
+                best = other
+        parent[n] = best
+    index = {id(item): n for n, (item, _) in enumerate(items)}
+    for n, (item, _) in enumerate(items):
+        chain: list[dict[str, Any]] = []
+        seen = {id(item)}
+        up = parent[n]
+        while up is not None and id(up) not in seen and len(chain) < MAX_CHAIN:
+            seen.add(id(up))
+            chain.append(_source_of(up))
+            up = parent[index[id(up)]]
+        item["via"] = chain
+
+
+def _colon_agent(head: Span) -> tuple[Token, Token] | None:
+    """(verb, agent) of a passive that hands the next paragraph to a source: "A description
+    is provided by the JPost:"; None otherwise."""
+    for t in head:
+        if (t.dep_ == "agent" or (t.dep_ == "prep" and t.lower_ == "by")) and t.head.pos_ == "VERB":
+            pobj = next((p for p in t.children if p.dep_ == "pobj"), None)
+            if pobj is not None:
+                return t.head, pobj
+    return None
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
 
 def marker_content(marker: Token) -> Span:
@@ -132,6 +281,7 @@ class ClaimFinder:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.cues: Cues = load_cues()
+        self.first_person = True
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ww_claims = self.find(doc)
@@ -146,12 +296,19 @@ class ClaimFinder:
         found: dict[tuple[int, int], dict[str, Any]] = {}
         used: set[int] = set()
 
-        def add(content: Span | None, anchor: Token, source: Source, cue: str, status: str) -> None:
-            content = paras.clip(content, anchor) if content is not None else None
+        cue_at: dict[tuple[int, int], Token] = {}
+
+        def add(content: Span | None, anchor: Token, source: Source, cue: str, status: str,
+                para_of: Token | None = None) -> None:
+            """Record a claim; its content stays within the paragraph of ``para_of`` (by
+            default the cue's)."""
+            content = paras.clip(content, para_of or anchor) if content is not None else None
             if content is None or not any(t.is_alpha for t in content):
                 return
             start, end = content.start_char, content.end_char
-            if quoted.overlap(start, end) * 2 > end - start or (start, end) in found:
+            # A content that is (nearly) all direct quote is the quote's; one that only
+            # embeds quoted words ("said the plan was “a disaster” for farmers") is a claim.
+            if quoted.overlap(start, end) > QUOTED_SHARE * (end - start) or (start, end) in found:
                 return
             found[(start, end)] = {
                 "span": span_of(doc, content),
@@ -160,7 +317,9 @@ class ClaimFinder:
                 "source_span": source.span,
                 "cue": cue,
                 "status": status,
+                "source_mention": source.mention,  # extension: the local mention ("he")
             }
+            cue_at[(start, end)] = anchor
 
         def resolve(token: Token | None) -> Source:
             source = resolver.resolve(token) if token is not None else None
@@ -177,30 +336,99 @@ class ClaimFinder:
         for t in doc:
             if t.i in used or quoted.contains(t.idx):
                 continue
-            status = cue_status(t, cues)
+            status = claim_status(t, cues)
             if status is not None:
                 self._verb_claim(t, status, resolve, add)
                 continue
             pobj = according_to_source(t, cues)
             if pobj is not None:
                 add(according_content(t), t, resolve(pobj), "according to", "reported")
-        claims = [found[k] for k in sorted(found)]
-        return [{"id": f"c{n}", **c} for n, c in enumerate(claims, 1)]
+                continue
+            if t.pos_ == "NOUN" and t.lemma_.lower() in cues.noun_cues:
+                found_noun = noun_claim(t, cues)
+                if found_noun is not None:
+                    src, content = found_noun
+                    if src.lower_ not in FIRST_SECOND_PERSON and src.tag_ != "PRP$" or (
+                        src.lower_ in ("his", "her", "their", "its")
+                    ):
+                        add(content, t, resolve(src), t.text, "reported")
+        self._colon_claims(doc, paras, resolve, add)
+        # A stance inside reported content ("said she plans to run") is part of that
+        # content, not an attribution of its own; a nested report ("X reports that
+        # officials estimate ...") stays, and carries its chain.
+        keys = sorted(found)
+        nested = {
+            k for k in keys
+            if cue_at[k].lemma_.lower() in cues.stance_verbs
+            and cue_at[k].lemma_.lower() not in cues.verb_status
+            and any(o != k and o[0] <= cue_at[k].idx < o[1] for o in keys)
+        }
+        kept = [k for k in keys if k not in nested]
+        claims = [{"id": f"c{n}", **found[k]} for n, k in enumerate(kept, 1)]
+        link_chains(claims, [cue_at[k].idx for k in kept], get_list(doc, "ww_quotes"))
+        return claims
+
+    def _colon_claims(self, doc: Doc, paras: _Paragraphs, resolve: Any, add: Any) -> None:
+        """Colon layouts: "WALLACE: ..." (a transcript or headline speaker label) and
+        "The governor added: ..." (a cue, then the content after the colon or, when the
+        colon ends the paragraph, in the next paragraph)."""
+        text = source_text(doc)
+        bounds = paras.bounds
+        for n, (ps, pe) in enumerate(bounds):
+            colon = text.find(":", ps, min(pe, ps + 200))
+            if colon < 0:
+                continue
+            head = doc.char_span(ps, colon, alignment_mode="expand")
+            if head is None or len(head) == 0:
+                continue
+            start, end = colon + 1, pe
+            if not text[start:end].strip() and n + 1 < len(bounds):
+                start, end = bounds[n + 1]
+            content = doc.char_span(start, end, alignment_mode="expand")
+            if content is None:
+                continue
+            content = _trim(content)
+            if content is None:
+                continue
+            label = _speaker_label(head)
+            if label is not None:
+                add(content, label, resolve(label), ":", "reported", content[0])
+                continue
+            agent = _colon_agent(head) if not text[colon + 1 : pe].strip() else None
+            if agent is not None:  # "A description of the video is provided by the JPost:"
+                verb, src = agent
+                add(content, verb, resolve(src), f"{verb.text} by", "reported", content[0])
+                continue
+            last = next((t for t in reversed(head) if not (t.is_punct or t.is_space)), None)
+            if last is not None and last.i == head[-1].i and claim_status(last, self.cues):
+                src = subject_of(last, self.cues)
+                if src is not None and src.lower_ not in FIRST_SECOND_PERSON:
+                    add(content, last, resolve(src), f"{last.text}:", "reported", content[0])
 
     def _verb_claim(self, verb: Token, status: str, resolve: Any, add: Any) -> None:
-        if is_negated(verb):
+        # A negated stance is still the source's stance ("did not want the escort"); a
+        # negated report ("did not say that ...") attributes nothing.
+        stance = verb.lemma_.lower() not in self.cues.verb_status
+        if is_negated(verb) and not stance:
             return
-        content = verb_content(verb, status)
+        if stance and verb.dep_ in _EMBEDDED_DEPS:  # "what they call", "video that shows"
+            return
+        content = verb_content(verb, status, self.cues)
         if content is None:
             return
         src = subject_of(verb, self.cues)
-        if src is not None and src.lower_ in FIRST_SECOND_PERSON:
+        if src is not None and src.lower_ in FIRST_SECOND_PERSON and not self.first_person:
             return
         if src is None:
-            if not is_passive(verb):
+            if stance or not is_passive(verb):
                 return
             status = "alleged" if status == "reported" else status
-        add(content, verb, resolve(src), verb.text, status)
+        source = resolve(src)
+        relative = next((c for c in verb.children if c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT")),
+                        None)
+        if relative is not None:  # "Kamin, who emphasized that ...": "who" is the mention
+            source = replace(source, mention=span_of(verb.doc, relative))
+        add(content, verb, source, verb.text, status)
 
 
 @Language.factory("wirewatch_claims")

@@ -21,7 +21,7 @@ from spacy.util import filter_spans
 from wirewatch.nlp.casing import is_uncased
 from wirewatch.nlp.extensions import register_extensions
 from wirewatch.resolve.actors import Actor, actor_dictionary, demonyms, descriptor_kinds
-from wirewatch.spans import span_of
+from wirewatch.spans import source_text, span_of
 
 register_extensions()
 
@@ -114,7 +114,7 @@ class EntityRecognizer:
     # -- mention collection -------------------------------------------------------------
     def _dictionary_spans(self, doc: Doc) -> list[Span]:
         matches = list(self.exact(doc))
-        if is_uncased(doc.text):
+        if is_uncased(source_text(doc)):
             matches += self.lower(doc)
         spans = [Span(doc, s, e, label=m) for m, s, e in matches]
         return filter_spans(spans)

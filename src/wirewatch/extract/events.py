@@ -377,8 +377,13 @@ class EventExtractor:
                 continue
             seen.add(key)
             last = doc[arg.end - 1]
-            out.append({"role": arg.role, "entity": argument_entity(doc, arg),
-                        "span": char_span(doc, doc[arg.start].idx, last.idx + len(last))})
+            eid = argument_entity(doc, arg)
+            span = char_span(doc, doc[arg.start].idx, last.idx + len(last))
+            item = {"role": arg.role, "entity": eid, "span": span}
+            named = _named_antecedent(doc, eid, span) if arg.head.pos_ == "PRON" else None
+            if named is not None:  # "he" -> "Abu Yasser"; the pronoun stays as evidence
+                item = {"role": arg.role, "entity": eid, "span": named, "anaphor": span}
+            out.append(item)
         token_entity = doc._.ww_token_entity or {}
         for loc in event.places:
             span = loc["span"]
@@ -413,6 +418,23 @@ def _about_attack(verb) -> bool:
                 if t.lemma_.lower() in lex["nouns"] or t.lemma_.lower() in lex["verbs"]:
                     return True
     return False
+
+
+def _named_antecedent(doc: Doc, eid: str | None, span: dict) -> dict | None:
+    """The closest named mention of an entity before a pronoun that refers to it."""
+    if eid is None:
+        return None
+    for entity in get_list(doc, "ww_entities"):
+        if entity["id"] == eid:
+            named = [m for m in entity["mentions"] if m["start"] < span["start"]
+                     and not _is_pronoun_text(m["text"])]
+            return named[-1] if named else None
+    return None
+
+
+def _is_pronoun_text(text: str) -> bool:
+    return text.lower() in {"he", "him", "his", "she", "her", "hers", "they", "them", "their",
+                            "it", "its", "himself", "herself", "themselves", "we", "us"}
 
 
 def _sentence_span(doc: Doc, sent: Span) -> dict:

@@ -28,6 +28,7 @@ from wirewatch.extract.attribution import (
     SourceResolver,
     according_to_source,
     cue_status,
+    entity_span,
     is_quote_cue,
     load_cues,
     subject_of,
@@ -47,7 +48,9 @@ _AFTER_CLOSE = frozenset(",.;:!?)]—–-")
 _LEAD_SKIP = frozenset({",", ":", "–", "—", "-", "that"})
 _SEPARATORS = frozenset({",", ":", "–", "—", "-"})
 #: How many words after a closing mark may separate it from its cue ("..., the minister said").
-_TRAIL_WINDOW = 8
+_TRAIL_WINDOW = 40
+#: Dashes that sign a quote with its author ("“...” ― Jane Doe").
+_SIGN_DASHES = frozenset({"―", "—", "–", "-", "--"})
 
 
 @dataclass
@@ -63,6 +66,8 @@ class _RawQuote:
     strict: bool = False
     continues: bool = False
     accepted: bool = False
+    parent: _RawQuote | None = None  # the earlier part of the same speech
+    qid: str | None = None
 
     @property
     def open_at_end(self) -> bool:
@@ -116,7 +121,12 @@ def scan_paragraph(text: str, ps: int, pe: int, para: int) -> list[_RawQuote]:
             orphan_close = (nxt.isspace() or nxt in _AFTER_CLOSE) and not prev.isspace()
             is_open = open_pos is None and not orphan_close
         else:
-            is_open = ch in _OPEN_DOUBLE
+            # A closing curly mark used to open ("”Fear. I am ...") opens when nothing is
+            # open, a space or the paragraph start precedes it and a word follows.
+            prev = text[pos - 1] if pos > ps else " "
+            nxt = text[pos + 1] if pos + 1 < pe else " "
+            misused = open_pos is None and prev.isspace() and nxt.isalnum()
+            is_open = ch in _OPEN_DOUBLE or (ch in _CLOSE_DOUBLE and misused)
         if is_open:
             if open_pos is not None:  # a new opening before any closing: cut the first short
                 found.append(_RawQuote(open_pos + 1, pos, para, open_pos, None))
@@ -222,14 +232,23 @@ class QuoteFinder:
             if not q.accepted:
                 continue
             speaker = q.speaker
+            q.qid = f"q{len(quotes) + 1}"
+            parent = q.parent
+            while parent is not None and not parent.accepted:
+                parent = parent.parent
             quotes.append(
                 {
-                    "id": f"q{len(quotes) + 1}",
+                    "id": q.qid,
                     "span": char_span(doc, q.start, q.end),
                     "direct": True,
                     "speaker": speaker.entity if speaker else None,
                     "speaker_span": speaker.span if speaker else None,
                     "cue": _cue_text(q.cue),
+                    # extensions: the speaker's local mention, and the quote this one
+                    # continues (“...,” he said, “...”; a speech over several paragraphs)
+                    "speaker_mention": speaker.mention if speaker else None,
+                    "continues": parent.qid if parent is not None else None,
+                    "via": [],  # filled by wirewatch_claims when a report carries the quote
                 }
             )
         return quotes
@@ -265,6 +284,9 @@ class QuoteFinder:
         assert q.close_mark is not None
         doc = toks.doc
         i = toks.at(q.close_mark) + 1
+        signed = self._signature(i, para, toks)
+        if signed is not None:
+            return signed
         seen = 0
         first_word: Token | None = None
         while i < len(doc) and doc[i].idx < para[1] and seen <= _TRAIL_WINDOW:
@@ -305,6 +327,23 @@ class QuoteFinder:
                 break
             return t, subject
         return None, None
+
+    def _signature(
+        self, i: int, para: tuple[int, int], toks: _DocTokens
+    ) -> tuple[Token | None, Token | None] | None:
+        """“...” ― Jane Doe: a dash then a name right after the closing mark signs the quote."""
+        doc = toks.doc
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if i + 1 >= len(doc) or doc[i].text not in _SIGN_DASHES or doc[i].idx >= para[1]:
+            return None
+        name = doc[i + 1]
+        if name.is_space and i + 2 < len(doc):
+            name = doc[i + 2]
+        if name.pos_ != "PROPN" and name.ent_type_ not in SOURCE_ENT_TYPES:
+            return None
+        span = entity_span(name)
+        return doc[i], (span.root if span is not None else name)
 
     def _leading_cue(
         self, q: _RawQuote, para: tuple[int, int], toks: _DocTokens
@@ -379,7 +418,13 @@ class QuoteFinder:
             return False
         doc = toks.doc
         between = doc[toks.at(first.close_mark) + 1 : toks.at(second.open_mark)]
-        return all(t.pos_ not in ("VERB", "AUX") or t == first.cue for t in between)
+        cue = first.cue
+        # Verbs inside the cue's own phrase ("said X, who has been ...") do not break it.
+        return all(
+            t.pos_ not in ("VERB", "AUX")
+            or (cue is not None and (t == cue or cue.is_ancestor(t)) and t.dep_ != "ccomp")
+            for t in between
+        )
 
     # -- multi-paragraph quotes ------------------------------------------------------
     def _link(
@@ -399,23 +444,37 @@ class QuoteFinder:
             prev = last_in_para.get(q.para - 1)
             ps, pe = paras[q.para]
             same = last_in_para.get(q.para)
-            if same is not None and q.speaker is None and q.cue is None:
+            if same is not None and q.cue is not None and same.cue is not None and q.cue.i == same.cue.i:
+                q.parent = same  # “...,” he said, “...”: both halves hang on one cue
+            elif same is not None and q.speaker is None and q.cue is None:
                 if self._only_cue_between(same, q, toks):
                     q.continues = True
+                    q.parent = same
                     q.speaker, q.cue = same.speaker, same.cue
             elif prev is not None and q.open_mark == ps:
                 after = (q.close_mark if q.close_mark is not None else q.end) + 1
                 only_quote = not text[after:pe].strip(" \t.,\u00a0")
                 if prev.open_at_end:
                     follows[n] = prev
+                    q.parent = prev
                 if q.speaker is None and q.cue is None and (prev.open_at_end or only_quote):
                     q.continues = prev.speaker is not None or prev.open_at_end
+                    q.parent = prev if q.continues else None
                     q.speaker, q.cue = prev.speaker, prev.cue
             q.accepted = (
                 q.continues or q.strict or (q.open_mark is not None and q.words >= self.min_words)
             )
             if q.accepted:  # a scare quote never carries a speech on
                 last_in_para[q.para] = q
+        # “A,” “B,” said X: a quote followed at once by another takes that one's speaker.
+        for n in range(len(raw) - 2, -1, -1):
+            q, nxt = raw[n], raw[n + 1]
+            if (q.accepted and nxt.accepted and q.para == nxt.para and q.cue is None
+                    and q.speaker is None and nxt.parent is None and q.close_mark is not None
+                    and nxt.open_mark is not None
+                    and not text[q.close_mark + 1 : nxt.open_mark].strip(" \t,;.\u00a0")):
+                q.speaker, q.cue = nxt.speaker, nxt.cue
+                nxt.parent = q
         # A cue after the last paragraph of an open-ended speech names its earlier paragraphs.
         for n in sorted(follows, reverse=True):
             earlier, later = follows[n], raw[n]

@@ -62,7 +62,7 @@ def in_sentence(items: list[dict], sent: Span) -> list[dict]:
 
 
 def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dict | None]:
-    """(all places of the sentence, the event's place): in-clause first, most specific."""
+    """(the event's place arguments, its location): in-clause first, most specific."""
     places = in_sentence(get_list(doc, "ww_locations"), sent)
     if not places:
         return [], None
@@ -78,11 +78,15 @@ def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dic
         return (not inside, loc.get("precision") is None,
                 PRECISION_RANK.get(loc.get("precision") or "", 9), loc["span"]["start"])
 
-    return places, min(usable, key=rank)
+    best = min(usable, key=rank)
+    # place arguments: the clause's own places ("in Dzhemikent in Dagestan province"), not
+    # every place the sentence names ("Somalia's ministry", "a Russian TV channel")
+    own = [p for p in places if lo <= p["span"]["start"] < hi] or [best]
+    return own, best
 
 
 def pick_time(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dict | None]:
-    """(all times of the sentence, the event's time as a contract event time)."""
+    """(the event's time arguments, its time as a contract event time)."""
     times = in_sentence(get_list(doc, "ww_times"), sent)
     if not times:
         return [], None
@@ -91,10 +95,10 @@ def pick_time(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dict | 
     pool = inside or [t for t in times if not belongs_to_statement(doc, t["span"]["start"])]
     resolved = [t for t in pool if t.get("value")]
     if not resolved:
-        return times, None
+        return inside, None
     best = min(resolved, key=lambda t: (TIME_RANK.get(t.get("precision") or "", 4),
                                         t["span"]["start"]))
-    return times, event_time(best)
+    return inside or [best], event_time(best)
 
 
 def event_time(time: dict) -> dict:

@@ -22,14 +22,72 @@ STATUS_ORDER = ("asserted", "reported", "claimed", "alleged", "unconfirmed", "de
 def sentence_status(doc: Doc, sent: Span, carried: dict | None) -> dict | None:
     """How firmly a sentence states what it says, and on whose word: an enclosing direct
     quote, the sentence's own attribution, else what a "... provided by X:" paragraph
-    carries."""
+    carries. An interested party's own word (a group's spokesman, the group itself) makes
+    it ``claimed``; ``via`` lists the sources that report the source (the chain)."""
     found = sentence_attribution(sent)
     quote = enclosing_quote(doc, sent)
-    if quote is not None:
-        return quote
-    if found is not None:
-        return found
-    return carried
+    result = quote if quote is not None else found
+    if result is None:
+        return carried
+    result = dict(result)
+    if quote is None:
+        result["via"] = _claim_via(doc, sent, result)
+    if not result.get("via") and carried is not None and carried.get("source"):
+        if carried.get("entity") is None or carried.get("entity") != result.get("entity"):
+            result["via"] = [_link(carried)]
+    if result.get("status") == "reported" and interested_party(doc, result.get("entity")):
+        result["status"] = "claimed"
+    return result
+
+
+def _link(attribution: dict) -> dict:
+    return {"name": attribution.get("source"), "entity": attribution.get("entity"),
+            "cue": attribution.get("cue"), "span": attribution.get("source_span")}
+
+
+def _claim_via(doc: Doc, sent: Span, attribution: dict) -> list[dict]:
+    """The chain of the claim in ``sent`` that carries this attribution, if any."""
+    for claim in get_list(doc, "ww_claims"):
+        span = claim["span"]
+        if span["end"] <= sent.start_char or span["start"] >= sent.end_char:
+            continue
+        if claim["cue"] == attribution.get("cue") and claim["source_span"] == attribution.get(
+            "source_span"
+        ):
+            return list(claim.get("via") or ())
+    return []
+
+
+def interested_party(doc: Doc, entity_id: str | None) -> bool:
+    """True when the source is an armed group, or is introduced as one of its people ("the
+    group's deputy emir, Abu Yasser"; "a spokesman for the Taliban"): its word on its own
+    acts is a claim, not an independent report."""
+    if entity_id is None:
+        return False
+    entities = {e["id"]: e for e in get_list(doc, "ww_entities")}
+    entity = entities.get(entity_id)
+    if entity is None:
+        return False
+    if entity.get("kind") == "armed_group":
+        return True
+    token_entity = doc._.ww_token_entity or {}
+    for mention in entity.get("mentions", ()):
+        span = doc.char_span(mention["start"], mention["end"], alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        descriptors = [c for c in root.children if c.dep_ == "appos"]
+        if root.dep_ == "appos":
+            descriptors.append(root.head)
+        for d in descriptors:
+            owners = [c for c in d.children if c.dep_ == "poss"]
+            owners += [p for c in d.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
+                       for p in c.children if p.dep_ == "pobj"]
+            for owner in owners:
+                owner_entity = entities.get(token_entity.get(owner.i, ""))
+                if owner_entity is not None and owner_entity.get("kind") == "armed_group":
+                    return True
+    return False
 
 
 def enclosing_quote(doc: Doc, sent: Span) -> dict | None:
@@ -45,6 +103,7 @@ def enclosing_quote(doc: Doc, sent: Span) -> dict | None:
                 "source_span": speaker,
                 "cue": quote.get("cue"),
                 "entity": quote.get("speaker"),
+                "via": list(quote.get("via") or ()),
             }
     return None
 
@@ -83,6 +142,8 @@ def apply_status(
             "cue": attribution.get("cue"),
             "span": attribution.get("source_span"),
         }
+        if attribution.get("via"):  # extension: who reports this source (nested attribution)
+            source["via"] = attribution["via"]
         if source not in sources:
             sources.append(source)
     return status, sources

@@ -32,6 +32,7 @@ def register_factories() -> None:
     import wirewatch.extract.entities  # noqa: F401
     import wirewatch.extract.events  # noqa: F401
     import wirewatch.extract.quotes  # noqa: F401
+    import wirewatch.extract.roles  # noqa: F401
     import wirewatch.nlp.paragraphs  # noqa: F401
     import wirewatch.resolve.dates  # noqa: F401
     import wirewatch.resolve.geocode  # noqa: F401
@@ -39,8 +40,10 @@ def register_factories() -> None:
     register_extensions()
 
 
-def add_wirewatch_components(nlp: Language, country_bias: str | None = None) -> Language:
-    """Add wirewatch's components to a user's English pipeline (needs parser and NER)."""
+def add_wirewatch_components(nlp: Language, country_bias: str | None = None,
+                             roles: bool = True) -> Language:
+    """Add wirewatch's components to a user's English pipeline (needs parser and NER);
+    ``roles`` adds the trained argument-role classifier when its weights are installed."""
     register_factories()
     if "parser" in nlp.pipe_names and "wirewatch_paragraphs" not in nlp.pipe_names:
         nlp.add_pipe("wirewatch_paragraphs", before="parser")
@@ -49,13 +52,17 @@ def add_wirewatch_components(nlp: Language, country_bias: str | None = None) -> 
             continue
         config = {"country_bias": country_bias} if name == "wirewatch_places" else {}
         nlp.add_pipe(name, config=config)
+    from wirewatch.extract.roles import model_path
+
+    if roles and "wirewatch_roles" not in nlp.pipe_names and model_path().exists():
+        nlp.add_pipe("wirewatch_roles")
     return nlp
 
 
 @cache
-def load_pipeline(country_bias: str | None = None) -> Language:
+def load_pipeline(country_bias: str | None = None, roles: bool = True) -> Language:
     """The full wirewatch pipeline, built once per process and configuration."""
-    return add_wirewatch_components(load_base_model(), country_bias)
+    return add_wirewatch_components(load_base_model(), country_bias, roles)
 
 
 def make_doc(nlp: Language, document: Document) -> Doc:

@@ -1,0 +1,1 @@
+"""Training scripts for the few learned components; `make train` runs them."""

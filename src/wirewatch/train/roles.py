@@ -1,0 +1,130 @@
+"""Train the argument-role classifier (``wirewatch_roles``) on MUC-4 role fillers.
+
+    python -m wirewatch.train.roles --train ../shared/data/muc4/grit_train.jsonl \
+        [--dev ../shared/data/muc4/grit_dev.jsonl] [-o src/wirewatch/data/models/roles.npz]
+
+Runs the rule pipeline over each training document, turns every noun phrase of a sentence
+that states an event into a candidate (``extract/role_features.py``), labels it with the GRIT
+role whose gold mention it equals (after GRIT normalisation), and fits a multinomial logistic
+regression with AdaGrad. Only the train split is used for fitting; the optional dev split
+picks the decision threshold. Weights are float16, hashed features x classes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+
+from wirewatch.eval.common import normalise
+from wirewatch.extract.role_features import CLASSES, N_FEATURES, candidates
+from wirewatch.ingest.document import Document
+from wirewatch.nlp.pipeline import load_pipeline, process
+
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "models" / "roles.npz"
+
+
+def load_examples(path: Path, limit: int | None = None) -> tuple[list[list[int]], list[int],
+                                                                   list[dict]]:
+    """(feature lists, class labels, per-doc info) for every candidate of every document."""
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    if limit:
+        rows = rows[:limit]
+    nlp = load_pipeline(roles=False)
+    docs = [Document(id=r["docid"], text=r["doctext"]) for r in rows]
+    feats: list[list[int]] = []
+    labels: list[int] = []
+    info: list[dict] = []
+    for row, (_, doc) in zip(rows, process(nlp, docs), strict=True):
+        gold: dict[str, int] = {}
+        for role, entities in row["extracts"].items():
+            for entity in entities:
+                for mention in entity:
+                    gold.setdefault(normalise(mention[0]), CLASSES.index(role))
+        if doc is None:
+            continue
+        for cand in candidates(doc):
+            feats.append(cand.features)
+            labels.append(gold.get(normalise(cand.span.text), 0))
+            info.append({"docid": row["docid"], "text": cand.span.text})
+    return feats, labels, info
+
+
+def train(feats: list[list[int]], labels: list[int], epochs: int = 8, rate: float = 0.3,
+          l2: float = 1e-6, seed: int = 0) -> np.ndarray:
+    """Multinomial logistic regression over hashed binary features (AdaGrad)."""
+    n_classes = len(CLASSES)
+    weights = np.zeros((N_FEATURES, n_classes), dtype=np.float32)
+    history = np.full((N_FEATURES, n_classes), 1e-6, dtype=np.float32)
+    order = list(range(len(labels)))
+    rng = random.Random(seed)
+    for epoch in range(epochs):
+        rng.shuffle(order)
+        loss = 0.0
+        for i in order:
+            idx = feats[i]
+            scores = weights[idx].sum(axis=0)
+            scores -= scores.max()
+            probs = np.exp(scores)
+            probs /= probs.sum()
+            loss -= float(np.log(probs[labels[i]] + 1e-12))
+            grad = probs
+            grad[labels[i]] -= 1.0
+            g = np.broadcast_to(grad, (len(idx), n_classes)) + l2 * weights[idx]
+            history[idx] += g * g
+            weights[idx] -= rate * g / np.sqrt(history[idx])
+        print(f"epoch {epoch + 1}: loss {loss / len(order):.4f}")
+    return weights
+
+
+def predict(weights: np.ndarray, feats: list[list[int]]) -> np.ndarray:
+    out = np.empty((len(feats), weights.shape[1]), dtype=np.float32)
+    for n, idx in enumerate(feats):
+        s = weights[idx].sum(axis=0)
+        s -= s.max()
+        e = np.exp(s)
+        out[n] = e / e.sum()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--dev", type=Path)
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--limit", type=int)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    feats, labels, _ = load_examples(args.train, args.limit)
+    print(f"{len(labels)} candidates, {sum(1 for y in labels if y)} positive "
+          f"({time.perf_counter() - t0:.0f} s)")
+    weights = train(feats, labels, epochs=args.epochs)
+    threshold = 0.5
+    if args.dev:
+        dfeats, dlabels, _ = load_examples(args.dev)
+        probs = predict(weights, dfeats)
+        best = (0.0, threshold)
+        for t in np.arange(0.2, 0.8, 0.05):
+            pred = np.where(probs[:, 1:].max(axis=1) >= t, probs[:, 1:].argmax(axis=1) + 1, 0)
+            tp = sum(1 for p, y in zip(pred, dlabels, strict=True) if p and p == y)
+            n_pred = int((pred > 0).sum())
+            n_gold = sum(1 for y in dlabels if y)
+            f1 = 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
+            print(f"threshold {t:.2f}: candidate-level F1 {100 * f1:.1f}")
+            best = max(best, (f1, float(t)))
+        threshold = best[1]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.output, weights=weights.astype(np.float16),
+                        classes=np.array(CLASSES), threshold=np.array(threshold),
+                        n_features=np.array(N_FEATURES))
+    print(f"saved {args.output} (threshold {threshold:.2f}, "
+          f"{time.perf_counter() - t0:.0f} s in all)")
+
+
+if __name__ == "__main__":
+    main()
