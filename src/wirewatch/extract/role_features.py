@@ -67,7 +67,8 @@ def _path(token: Token, target: Token, limit: int = 4) -> str:
 
 
 def candidates(doc: Doc) -> list[Candidate]:
-    """Candidate phrases in the sentences that state an event, with hashed features."""
+    """Candidate phrases of a document that states events, each tied to the nearest event
+    (in its own sentence when it has one), with hashed features."""
     events = get_list(doc, "ww_events")
     if not events:
         return []
@@ -89,19 +90,27 @@ def candidates(doc: Doc) -> list[Candidate]:
             roles_by_span[(arg["span"]["start"], arg["span"]["end"])] = arg["role"]
     out: list[Candidate] = []
     n_sents = len(sent_index)
+    located = [(sent_index[start], item) for start, items in sent_events.items()
+               for item in items]
     for sent in doc.sents:
-        here = sent_events.get(sent.start)
-        if not here:
-            continue
         position = sent_index[sent.start]
+        here = sent_events.get(sent.start)
+        if here:
+            pool, gap = here, 0
+        else:  # a sentence without a trigger: the closest event before it (else after)
+            gap, item = min(located, key=lambda x: (abs(x[0] - position), x[0] > position))
+            pool, gap = [item], gap - position
         for phrase in _phrases(sent):
             head = phrase.root
             if head.pos_ in _SKIP_HEADS or head.ent_type_ in ("DATE", "TIME", "CARDINAL",
                                                               "ORDINAL", "PERCENT", "MONEY"):
                 continue
-            n, trig, event = min(here, key=lambda item: abs(item[1].i - head.i))
+            n, trig, event = min(pool, key=lambda item: abs(item[1].i - head.i))
             feats = _features(phrase, head, trig, event, token_entity, kinds, nouns,
                               roles_by_span, position, n_sents)
+            feats.append(f"gap={max(min(gap, 3), -3)}")
+            if gap:
+                feats.extend((f"gh={head.lemma_.lower()}|far", f"gd={head.dep_}|far"))
             out.append(Candidate(phrase, head, n, [_hash(f) for f in feats]))
     return out
 
