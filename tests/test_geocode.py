@@ -20,12 +20,13 @@ def _by_text(doc) -> dict[str, dict]:
     return {loc["span"]["text"]: loc for loc in doc._.ww_locations}
 
 
-def _names(text: str, *names: str, bias: str | None = None) -> list[dict]:
+def _names(text: str, *names: str, bias: str | None = None, demonyms: bool = True
+           ) -> list[dict]:
     spans = []
     for name in names:
         start = text.index(name, spans[-1][1] if spans else 0)
         spans.append((start, start + len(name)))
-    return geocode_names(text, spans, country_bias=bias)
+    return geocode_names(text, spans, country_bias=bias, demonyms=demonyms)
 
 
 def test_containment_fallback_in_admin1_province(nlp):
@@ -57,8 +58,16 @@ def test_demonyms_are_not_places(nlp):
     texts = [loc["span"]["text"] for loc in doc._.ww_locations]
     assert texts == ["Aleppo"]
     assert doc._.ww_locations[0]["country_code"] == "SY"
-    [loc] = _names("Russian police arrived.", "Russian")
+    [loc] = _names("Russian police arrived.", "Russian", demonyms=False)
     assert loc["lat"] is None and loc["precision"] is None
+
+
+def test_given_demonym_stands_for_its_country():
+    """A caller that hands "Sudanese" in as a place name means Sudan (LGL-style metonymy)."""
+    [loc] = _names("Sudanese troops crossed the border.", "Sudanese")
+    assert loc["country_code"] == "SD" and loc["precision"] == "country"
+    [resident] = _names("Ohioans voted on Tuesday.", "Ohioans")
+    assert resident["feature"] == "ADM1" and resident["admin1"] == "Ohio"
 
 
 def test_country_bias_picks_the_smaller_namesake_only_when_biased():
@@ -147,3 +156,99 @@ def test_seed_article(nlp, shared_dir):
     town = by_name["Dzhemikent"][0]
     assert town["resolved_via"] == "Dagestan" and town["precision"] == "admin1"
     assert (town["lat"], town["lon"]) == (dagestan["lat"], dagestan["lon"])
+
+
+def test_dateline_state_abbreviation_after_a_comma():
+    """"ALEXANDRIA, Minn." -- the state is no given span, yet it settles the town."""
+    [town] = _names("ALEXANDRIA, Minn. -- A driver was hurt on Tuesday.", "ALEXANDRIA")
+    assert town["country_code"] == "US" and town["admin1"] == "Minnesota"
+
+
+def test_other_names_vote_for_their_admin1_area():
+    text = ("An Alexandria man was hurt near Nelson. Douglas County deputies and the "
+            "Minnesota State Patrol responded.")
+    town, _, county, state = _names(text, "Alexandria", "Nelson", "Douglas County",
+                                    "Minnesota")
+    assert town["admin1"] == "Minnesota" and county["admin1"] == "Minnesota"
+    assert county["precision"] == "admin2" and state["feature"] == "ADM1"
+
+
+def test_local_news_vocabulary_prefers_the_countrys_namesake():
+    text = "The Paris police chief said the sheriff's deputies arrested two men."
+    [loc] = _names(text, "Paris")
+    assert loc["country_code"] == "US"
+    [plain] = _names("Police in Paris said two people were hurt.", "Paris")
+    assert plain["country_code"] == "FR"
+
+
+def test_county_name_resolves_to_the_county():
+    [loc] = _names("Deputies in Avoyelles Parish made 14 arrests.", "Avoyelles Parish")
+    assert loc["feature"] == "ADM2" and loc["precision"] == "admin2"
+    assert loc["admin1"] == "Louisiana"
+
+
+def test_geocode_command_jsonl_in_and_out():
+    import json
+
+    from typer.testing import CliRunner
+
+    from wirewatch.cli import app
+
+    lines = [json.dumps({"id": "a", "text": "Clashes in Kano and Lagos.",
+                         "spans": [[11, 15], [20, 25]]}),
+             "not json",
+             json.dumps({"id": "b", "text": "x", "spans": [[0, 9]]})]
+    result = CliRunner().invoke(app, ["geocode", "-"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["id"] for r in out] == ["a", None, "b"]
+    kano, lagos = out[0]["locations"]
+    assert kano["span"]["text"] == "Kano" and kano["country_code"] == "NG"
+    assert lagos["country_code"] == "NG" and not validation_errors_of(kano)
+    assert "error" in out[1] and "error" in out[2]
+
+
+def validation_errors_of(location: dict) -> list:
+    record = {"id": "t", "title": None, "url": None, "outlet": None, "published": None,
+              "language": None, "text_sha256": "0" * 64, "entities": [], "events": [],
+              "quotes": [], "claims": [], "locations": [location], "times": []}
+    return validation_errors(record)
+
+
+def test_all_caps_dateline_is_a_place(nlp):
+    doc = nlp("HARWINTON — The selectmen approved the budget on Monday. "
+              "COLUMBUS, Ohio (AP) — Officials met.")
+    texts = [loc["span"]["text"] for loc in doc._.ww_locations]
+    assert "HARWINTON" in texts and "COLUMBUS" in texts
+    columbus = _by_text(doc)["COLUMBUS"]
+    assert columbus["country_code"] == "US" and columbus["admin1"] == "Ohio"
+
+
+def test_known_name_before_a_local_noun(nlp):
+    doc = nlp("Roselle officers this month are continuing the speed enforcement.")
+    assert [loc["span"]["text"] for loc in doc._.ww_locations] == ["Roselle"]
+
+
+def test_party_tag_names_the_state(nlp):
+    doc = nlp("Rep. Nick Rahall, D-W. Va., chairman of the committee, spoke on Monday.")
+    locs = _by_text(doc)
+    assert locs["W. Va."]["admin1"] == "West Virginia"
+
+
+def test_person_surname_is_not_a_place(nlp):
+    doc = nlp("Andrew Trapani is a producer. Trapani moved to Los Angeles in 2001.")
+    texts = [loc["span"]["text"] for loc in doc._.ww_locations]
+    assert "Trapani" not in texts and "Los Angeles" in texts
+
+
+def test_unknown_village_falls_back_to_the_documents_admin1_area():
+    text = "Firefighters from Torrington and Zzyzxville responded. Torrington police said."
+    town, village, _ = _names(text, "Torrington", "Zzyzxville", "Torrington")
+    assert town["admin1"] == "Connecticut"
+    assert village["name"] == "Zzyzxville" and village["precision"] == "admin1"
+    assert village["resolved_via"] == "Connecticut" and village["lat"] is not None
+
+
+def test_unknown_name_without_context_stays_unlocated():
+    [loc] = _names("Zzyzxville residents gathered.", "Zzyzxville")
+    assert loc["lat"] is None and loc["precision"] is None

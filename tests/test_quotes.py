@@ -9,7 +9,8 @@ from wirewatch.extract.quotes import paragraphs
 from wirewatch.nlp.model import load_base_model
 from wirewatch.spans import source_text
 
-QUOTE_KEYS = {"id", "span", "direct", "speaker", "speaker_span", "cue"}
+QUOTE_KEYS = {"id", "span", "direct", "speaker", "speaker_span", "cue",
+              "speaker_mention", "continues", "via"}  # the last three: extensions
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +222,107 @@ def test_seed_article(nlp, shared_dir):
         "Putin the Apostate",
     }
     assert not [q for q in found if q["span"]["text"].strip(".,") in scare]
+
+
+# -- layouts added with the PolNeAR work: parts of one speech, signatures, odd marks ----------
+
+
+def test_split_quote_parts_are_linked(nlp):
+    first, second = quotes(nlp, "“We will win,” Maria Lopez said, “and nobody can stop us now.”")
+    assert first["continues"] is None
+    assert second["continues"] == first["id"]
+    assert speaker_text(second) == "Maria Lopez"
+
+
+def test_multi_paragraph_parts_are_linked(nlp):
+    text = (
+        "Ahmed Khalil gave a long speech.\n\n"
+        "“We have fought for years in these mountains.\n\n"
+        "“We will keep fighting until the end,” he said."
+    )
+    first, second = quotes(nlp, text)
+    assert second["continues"] == first["id"]
+    assert speaker_text(first) == "Ahmed Khalil"
+
+
+def test_consecutive_quotes_share_the_trailing_cue(nlp):
+    text = ('"These are strange days," "I do not know what comes next for the mines," '
+            "said Peter Morgan, a lawyer for the club.")
+    first, second = quotes(nlp, text)
+    assert speaker_text(first) == speaker_text(second) == "Peter Morgan"
+    assert second["continues"] == first["id"]
+
+
+def test_long_speaker_description_after_the_cue(nlp):
+    text = ('"It was a spectacular deal for the company," said Patrick Brown, a law professor '
+            "at a university in the state who has followed the case for many years.")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "Patrick Brown"
+
+
+def test_cue_interrupted_by_a_relative_clause_keeps_the_speech(nlp):
+    text = ('"These are strange days," said Peter Morgan, who has fought the mines for years. '
+            '"I am skeptical he can pull it off."')
+    first, second = quotes(nlp, text)
+    assert second["continues"] == first["id"]
+    assert speaker_text(second) == "Peter Morgan"
+
+
+def test_dash_signature_names_the_speaker(nlp):
+    [q] = quotes(nlp, "“We need a president who listens to all of us.” ― Carla Sanchez")
+    assert q["span"]["text"] == "We need a president who listens to all of us."
+    assert speaker_text(q) == "Carla Sanchez"
+    assert q["cue"] == "―"
+
+
+def test_closing_mark_used_as_opening_mark(nlp):
+    [q] = quotes(nlp, "”Fear is everywhere in the city now,” said Jane Doe.")
+    assert q["span"]["text"] == "Fear is everywhere in the city now"
+    assert speaker_text(q) == "Jane Doe"
+
+
+def test_speaker_mention_is_the_local_pronoun(nlp):
+    [q] = quotes(nlp, "Maria Lopez visited.\n\n“We will win this war,” she said.")
+    assert speaker_text(q) == "Maria Lopez"
+    assert q["speaker_mention"]["text"] == "she"
+
+
+def test_cue_and_colon_ending_the_previous_paragraph(nlp):
+    text = ("It was a long night.\n\nThe New York Times reports:\n\n"
+            '"Just 24 percent of the contributors to the campaign gave less than that."')
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "The New York Times"
+    assert q["cue"] == "reports"
+
+
+def test_quoted_transcript_turns_name_their_speakers(nlp):
+    text = ('"PENCE: Well, the question really should be why she invited him."\n\n'
+            '"WALLACE: Do you really see those two as equivalent?"')
+    first, second = quotes(nlp, text)
+    assert (speaker_text(first), speaker_text(second)) == ("PENCE", "WALLACE")
+    assert first["span"]["text"] == "Well, the question really should be why she invited him."
+
+
+def test_any_verb_after_a_comma_closed_quote_is_the_cue(nlp):
+    [q] = quotes(nlp, "“Go back to Univision,” Trump barked at the reporter.")
+    assert speaker_text(q) == "Trump"
+    assert q["cue"] == "barked"
+
+
+def test_phrasal_verb_before_a_colon(nlp):
+    [q] = quotes(nlp, "Bozell points out: “There were some of us who thought so until recently.”")
+    assert speaker_text(q) == "Bozell"
+
+
+def test_clause_with_a_subject_before_a_colon_introduces_the_quote(nlp):
+    text = ("In a later interview, Trump went even further: “If he goes forward and loses, it "
+            "is the end of his career.”")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "Trump"
+    assert q["cue"] == "went"
+
+
+def test_colon_head_after_a_dash(nlp):
+    text = "Pollsters agree - More from Jane Doe: “Our data confirm that both issues were in play.”"
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "Jane Doe"

@@ -7,18 +7,22 @@ inside a throw-away schema that is dropped before and after each test.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from rich.console import Console
 
-from wirewatch.store import Store, open_store, render_incidents_table
+from wirewatch.store import Store, open_store, render_incidents_table, schema
 from wirewatch.store.database import database_url
-from wirewatch.store.incidents import places_agree
 
 PG_URL = os.environ.get(
     "WIREWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -54,6 +58,10 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
         _drop_pg_schema()
 
 
+#: Approximate coordinates of the places the tests use (distance matters to merging).
+COORDS = {"Kandahar": (31.6, 65.7), "Herat": (34.35, 62.2), "Spin Boldak": (31.0, 66.4)}
+
+
 def event(
     eid: str = "v1",
     *,
@@ -69,6 +77,7 @@ def event(
     factuality: str = "actual",
 ) -> dict[str, Any]:
     """A contract-shaped Event with only the fields the store reads filled in meaningfully."""
+    lat, lon = COORDS.get(place or "", (None, None))
     location = None
     if place or country:
         location = {
@@ -78,8 +87,8 @@ def event(
             "feature": None,
             "country_code": country,
             "admin1": admin1,
-            "lat": 31.6 if place else None,
-            "lon": 65.7 if place else None,
+            "lat": lat,
+            "lon": lon,
             "precision": "city" if place else "country",
         }
     return {
@@ -257,7 +266,7 @@ def test_different_day_or_place_or_type_stays_apart(store: Store) -> None:
                 "Other province.",
                 [event(place="Herat", admin1="Herat", killed=1)],
             ),
-            record("fight", "A clash.", [event(type_="FIGHT", mode=None)]),
+            record("protest", "A protest.", [event(type_="PROTEST", mode=None)]),
             record("month", "Month only.", [event(day="2024-03", precision="month")]),
         ]
     )
@@ -338,9 +347,9 @@ def test_reopen_keeps_data_and_schema_version(tmp_path) -> None:
     path = str(tmp_path / "sub" / "ww.db")
     with open_store(path) as first:
         first.add_records(same_attack_reports())
-        assert first.schema_version() == 1
+        assert first.schema_version() == 2
     with open_store(path) as second:
-        assert second.schema_version() == 1
+        assert second.schema_version() == 2
         assert second.add_records(same_attack_reports()).duplicates == 3
         assert second.counts()["documents"] == 3
 
@@ -352,15 +361,6 @@ def test_database_url_forms(tmp_path) -> None:
     assert database_url("postgres://u@h/db") == "postgresql://u@h/db"
 
 
-def test_places_agree_rules() -> None:
-    kandahar = {"country_code": "AF", "admin1": "Kandahar", "location_name": "Kandahar"}
-    assert places_agree(kandahar, {"country_code": "AF", "admin1": "kandahar"})
-    assert not places_agree(kandahar, {"country_code": "AF", "admin1": "Herat"})
-    assert not places_agree(kandahar, {**kandahar, "country_code": "PK"})
-    assert places_agree(kandahar, {"location_name": "KANDAHAR"})
-    assert not places_agree({"location_name": None}, {"location_name": None})
-
-
 def test_render_shows_conflicting_range(tmp_path) -> None:
     with open_store(str(tmp_path / "r.db")) as store:
         store.add_records(same_attack_reports())
@@ -370,3 +370,235 @@ def test_render_shows_conflicting_range(tmp_path) -> None:
     assert "2024-03-10" in out and "ASSAULT/explosives" in out
     assert "2–3" in out
     assert "Outlet A, Outlet B, Outlet C" in out
+
+
+def partition(store: Store) -> set[frozenset[tuple[str, str]]]:
+    """Incidents as sets of (doc_id, event_id): comparable across databases."""
+    return {frozenset((e["doc_id"], e["event_id"]) for e in i["events"]) for i in store.incidents()}
+
+
+def bridging_reports() -> list[dict[str, Any]]:
+    """x and z are two days apart, so they only match through y (a day from each)."""
+    return [
+        record("x", "Car bomb at the market, first report.", [event(day="2024-03-10")],
+               outlet="X"),
+        record("z", "Car bomb at the market, second report.", [event(day="2024-03-12")],
+               outlet="Z", published="2024-03-12"),
+        record("y", "Car bomb at the market, third report.", [event(day="2024-03-11")],
+               outlet="Y"),
+        record("other", "Herat clash.", [event(place="Herat", admin1="Herat")], outlet="O"),
+    ]
+
+
+def test_an_event_that_bridges_two_incidents_merges_them(store: Store) -> None:
+    stats = store.add_records(bridging_reports(), batch_size=1)
+    assert stats.incidents_created == 3 and stats.incidents_merged == 1
+    groups = sorted(sorted(doc for doc, _ in group) for group in partition(store))
+    assert groups == [["other"], ["x", "y", "z"]]
+    assert store.counts()["incidents"] == 2  # merged-away incidents are deleted
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (3, 2, 1, 0), (1, 3, 0, 2), (2, 0, 3, 1)])
+def test_ingest_order_does_not_change_the_incidents(tmp_path, order: tuple[int, ...]) -> None:
+    reports = bridging_reports() + same_attack_reports()
+    with open_store(str(tmp_path / "ref.db")) as reference:
+        reference.add_records(reports)
+        expected = partition(reference)
+    shuffled = [reports[i] for i in order] + [reports[i] for i in range(4, len(reports))][::-1]
+    with open_store(str(tmp_path / "perm.db")) as permuted:
+        for start in range(0, len(shuffled), 2):  # several ingest runs, like a feed
+            permuted.add_records(shuffled[start : start + 2], batch_size=1)
+        assert partition(permuted) == expected
+
+
+def test_syndicated_copies_count_as_one_source(store: Store) -> None:
+    wire = ("Gunmen opened fire on a wedding party in the village late on Saturday, killing "
+            "four guests and wounding nine, the provincial police chief told reporters.")
+    store.add_records(
+        [
+            record("w1", wire, [event(killed=4)], outlet="Paper One"),
+            record("w2", wire + " More to follow.", [event(killed=4)], outlet="Paper Two"),
+            record("own", "Our reporter in Kandahar counted four dead.", [event(killed=4)],
+                   outlet="Paper Three"),
+        ]
+    )
+    [incident] = store.incidents()
+    assert len(incident["events"]) == 3
+    assert incident["sources"] == ["Paper One", "Paper Three", "Paper Two"]
+    assert incident["independent_sources"] == 2
+
+
+def test_full_text_search(store: Store) -> None:
+    store.add_records(same_attack_reports() + [record("d", "A protest in Herat.", [])])
+    assert [hit["doc_id"] for hit in store.search("protest")] == ["d"]
+    assert {hit["doc_id"] for hit in store.search("bombing")} == {"a", "b", "c"}
+    assert store.search("earthquake") == []
+
+
+def test_actors_are_canonical_across_documents(store: Store) -> None:
+    store.add_records(same_attack_reports())
+    counts = store.counts()
+    assert counts["entities"] == 3 and counts["actors"] == 1
+    with store.engine.connect() as conn:
+        ids = set(conn.execute(sa.select(schema.entities.c.actor_id)).scalars())
+    assert len(ids) == 1 and None not in ids
+
+
+def test_incident_filters(store: Store) -> None:
+    from wirewatch.store.summary import IncidentFilter
+
+    store.add_records(
+        same_attack_reports()
+        + [record("h", "Herat.", [event(place="Herat", admin1="Herat", day="2024-05-02")]),
+           record("p", "Protest.", [event(type_="PROTEST", mode=None, day="2023-01-01",
+                                          country="PK", admin1="Sindh", place=None)])]
+    )
+
+    def days(**kwargs: Any) -> list[str | None]:
+        return [i["time"]["value"] for i in store.incidents(where=IncidentFilter(**kwargs))]
+
+    assert days() == ["2024-05-02", "2024-03-10", "2023-01-01"]
+    assert days(since="2024-03-10") == ["2024-05-02", "2024-03-10"]
+    assert days(until="2024-03") == ["2024-03-10", "2023-01-01"]
+    assert days(country="pk") == ["2023-01-01"]
+    assert days(type="protest") == ["2023-01-01"]
+    assert days(min_sources=3) == ["2024-03-10"]
+    assert days(actor="taliban") == ["2024-05-02", "2024-03-10", "2023-01-01"]
+    assert days(actor="nobody") == []
+
+
+def _v1_metadata() -> sa.MetaData:
+    """The version-1 tables: today's minus the columns and tables version 2 added."""
+    from wirewatch.store import schema
+
+    old = sa.MetaData()
+    for table in schema.metadata.sorted_tables:
+        if table.name == "actors":
+            continue
+        dropped = schema.V2_COLUMNS.get(table.name, ())
+        sa.Table(table.name, old, *(c._copy() for c in table.columns if c.name not in dropped))
+    return old
+
+
+def test_migration_from_version_1(tmp_path) -> None:
+    path = tmp_path / "v1.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    reports = same_attack_reports()
+    with engine.begin() as conn:
+        _v1_metadata().create_all(conn)
+        conn.execute(sa.text("INSERT INTO schema_version VALUES (1, '2024-01-01')"))
+        conn.execute(
+            sa.text("INSERT INTO documents (doc_id, text_sha256, text, record_json, ingested_at)"
+                    " VALUES ('a', :sha, :text, :record, '2024-01-01')"),
+            {"sha": reports[0]["text_sha256"], "text": reports[0]["text"],
+             "record": json.dumps({k: v for k, v in reports[0].items() if k != "text"})},
+        )
+    engine.dispose()
+    with open_store(str(path)) as store:
+        assert store.schema_version() == 2
+        assert [hit["doc_id"] for hit in store.search("bombing")] == ["a"]
+        stats = store.add_records(reports)
+        assert (stats.added, stats.duplicates) == (2, 1)
+        with store.engine.connect() as conn:
+            profile = conn.execute(sa.text("SELECT profile_json FROM documents WHERE doc_id='a'"))
+            assert "kandahar" in json.loads(profile.scalar())["places"].__repr__()
+
+
+def test_kill_mid_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path) -> None:
+    """A subprocess is killed while ingesting; a rerun stores every document exactly once."""
+    db = tmp_path / "crash.db"
+    script = tmp_path / "child.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_store import crash_reports\n"
+        "from wirewatch.store import open_store\n"
+        "def feed():\n"
+        "    for n, rec in enumerate(crash_reports()):\n"
+        "        print(n, flush=True)\n"
+        "        time.sleep(0.05)\n"
+        "        yield rec\n"
+        f"with open_store({str(db)!r}) as store:\n"
+        "    store.add_records(feed(), batch_size=4)\n"
+    )
+    child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    for line in child.stdout:
+        if int(line) >= 9:  # two batches committed, the third half read
+            child.kill()
+            break
+    child.wait(timeout=30)
+    with open_store(str(db)) as store:
+        assert store.counts()["documents"] == 8
+        store.add_records(crash_reports(), batch_size=4)
+        counts = store.counts()
+        got = partition(store)
+    with open_store(str(tmp_path / "clean.db")) as clean:
+        clean.add_records(crash_reports())
+        assert counts == clean.counts()
+        assert got == partition(clean)
+
+
+def crash_reports() -> list[dict[str, Any]]:
+    """Sixteen reports of four incidents (four reports each)."""
+    places = [("Kandahar", "Kandahar"), ("Herat", "Herat"), ("Spin Boldak", "Kandahar")]
+    reports = []
+    for n in range(16):
+        place, admin1 = places[n % 3] if n % 4 else (None, None)
+        day = f"2024-0{1 + n % 4}-10"
+        reports.append(record(f"doc{n}", f"Report number {n} of incident {n % 4}.",
+                              [event(day=day, place=place, admin1=admin1)],
+                              outlet=f"Outlet {n}", published=day))
+    return reports
+
+
+def test_datasette_opens_the_database(tmp_path) -> None:
+    datasette_app = pytest.importorskip("datasette.app")
+    path = tmp_path / "browse.db"
+    with open_store(str(path)) as store:
+        store.add_records(same_attack_reports())
+
+    async def browse() -> tuple[dict[str, Any], dict[str, Any]]:
+        ds = datasette_app.Datasette([str(path)])
+        database = (await ds.client.get("/browse.json")).json()
+        view = (await ds.client.get("/browse/incident_sources.json?_shape=objects")).json()
+        return database, view
+
+    database, view = asyncio.run(browse())
+    tables = {t["name"]: t for t in database["tables"]}
+    assert {"documents", "events", "incidents", "incident_events", "actors"} <= set(tables)
+    outgoing = {fk["other_table"] for fk in tables["incident_events"]["foreign_keys"]["outgoing"]}
+    assert outgoing == {"incidents", "events"}
+    assert "incident_sources" in {v["name"] for v in database["views"]}
+    assert sorted(row["doc_id"] for row in view["rows"]) == ["a", "b", "c"]
+
+
+@pytest.fixture(scope="module")
+def example_records(wirewatch_nlp) -> list[dict[str, Any]]:
+    """The bundled sample reports, extracted once (with their texts, as ingest stores them)."""
+    from wirewatch.ingest.readers import iter_documents
+    from wirewatch.nlp.pipeline import process
+    from wirewatch.record import to_record
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    documents = iter_documents([str(examples)], published=None, outlet=None, stdin=None,
+                               max_chars=2_000_000)
+    return [to_record(document, doc, include_text=True)
+            for document, doc in process(wirewatch_nlp, documents)]
+
+
+def test_extracted_reports_merge_the_same_in_any_order(tmp_path, example_records) -> None:
+    import random
+
+    orders = [example_records, example_records[::-1]]
+    shuffled = list(example_records)
+    random.Random(7).shuffle(shuffled)
+    orders.append(shuffled)
+    partitions = []
+    for n, records in enumerate(orders):
+        with open_store(str(tmp_path / f"order{n}.db")) as store:
+            store.add_records(records, batch_size=3)
+            partitions.append(partition(store))
+    assert partitions[0] == partitions[1] == partitions[2]
+    merged = [group for group in partitions[0] if len({doc for doc, _ in group}) >= 3]
+    assert any(all("mogadishu" in doc for doc, _ in group) for group in merged)

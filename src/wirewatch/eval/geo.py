@@ -57,10 +57,12 @@ class Resolution:
 
     errors: list[float] = field(default_factory=list)
     exact: int = 0
+    with_id: int = 0  # gold toponyms carrying a GeoNames id (GeoVirus has none)
 
     def add(self, gold: dict[str, Any], loc: dict[str, Any] | None) -> float:
         err = error_km(gold, loc)
         self.errors.append(err)
+        self.with_id += gold.get("geonameid") not in (None, "")
         self.exact += same_id(gold, loc)
         return err
 
@@ -71,7 +73,7 @@ class Resolution:
             "acc161": round(100 * sum(e <= THRESHOLD_KM for e in self.errors) / n, 2) if n else None,
             "median_km": round(statistics.median(self.errors), 1) if n else None,
             "mean_km": round(statistics.fmean(self.errors), 1) if n else None,
-            "exact_id": round(100 * self.exact / n, 2) if n else None,
+            "exact_id": round(100 * self.exact / self.with_id, 2) if self.with_id else None,
             "located": round(100 * sum(e < MAX_ERROR_KM for e in self.errors) / n, 2) if n else None,
         }
 

@@ -353,7 +353,7 @@ def _print(result: dict[str, Any]) -> None:
     row("all", result)
     for name, s in result["breakdown"].items():
         row(name, s)
-    Console().print(table)
+    Console(width=max(Console().width, 130)).print(table)
 
 
 def register(eval_app: typer.Typer) -> None:

@@ -112,11 +112,26 @@ def claim_status(token: Token, cues: Cues) -> str | None:
     a stance verb ("wants", "criticised", "called for"), else None."""
     if token.pos_ != "VERB":
         return None
+    for lemma in lemma_candidates(token):
+        status = cues.verb_status.get(lemma)
+        if status is None and lemma in cues.stance_verbs:
+            return "reported"
+        if status is not None:
+            return status
+    return None
+
+
+def lemma_candidates(token: Token) -> tuple[str, ...]:
+    """The model's lemma, then naive suffix strips of the word: the small model's
+    lemmatizer gets some verbs wrong ("hoped" -> "hop")."""
     lemma = token.lemma_.lower()
-    status = cues.verb_status.get(lemma)
-    if status is None and lemma in cues.stance_verbs:
-        return "reported"
-    return status
+    word = token.lower_
+    out = [lemma]
+    for suffix, repl in (("ed", "e"), ("ed", ""), ("es", ""), ("s", ""), ("ing", "e"),
+                         ("ing", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            out.append(word[: -len(suffix)] + repl)
+    return tuple(dict.fromkeys(out))
 
 
 def is_quote_cue(token: Token, cues: Cues) -> bool:
@@ -189,6 +204,8 @@ def entity_span(token: Token) -> Span | None:
     end = token.i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
+    while end - 1 > token.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1  # "the Jerusalem Post:" -- the model sometimes takes the colon in
     if start > 0 and doc[start - 1].dep_ == "det" and start <= doc[start - 1].head.i < end:
         start -= 1
     return doc[start:end]

@@ -1,10 +1,19 @@
 """Attributed statements that are not direct quotes: ``wirewatch_claims`` -> ``doc._.ww_claims``.
 
-Three grammatical shapes carry a claim, all read off spaCy's dependency parse:
+These shapes carry a claim, all read off spaCy's dependency parse and ``data/cues.yaml``:
 a reporting verb and its complement ("X said/estimates/denied (that) ..."; the subject is the
-source, the verb's class in ``data/cues.yaml`` the status), "according to X, ...", and
+source, the verb's class the status), also with the cue last ("..., the source added"); a
+stance verb ("X wants to ...", "criticised the law as ...", "called for a ban"); an
+attributing noun ("Trump's claim that ..."); "according to X, ..."; colon layouts
+("WALLACE: ...", "The governor added: ...", "... is provided by the JPost:" + paragraph); and
 explicit non-confirmation ("... had not been officially confirmed"), whose source is whoever
-said so, else the outlet. Complements that are direct quotes are left to the quotes component.
+said so, else the outlet. Contents that are (nearly) all direct quote are left to the quotes
+component; a stance inside another claim's content is part of that content.
+
+Extensions beside the contract fields: ``source_mention`` (the local mention: "he", "who",
+"a spokesman") and ``via``, the chain of sources that report this one, innermost first
+("Newsweek reports that officials estimate ...": the estimate is the officials', via
+Newsweek).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from wirewatch.extract.attribution import (
     is_negated,
     is_passive,
     is_unconfirmed_marker,
+    lemma_candidates,
     load_cues,
     quoted_ranges,
     subject_of,
@@ -109,7 +119,8 @@ def verb_content(verb: Token, status: str, cues: Cues | None = None) -> Span | N
         if head.i > verb.i:  # "Trump, he said, is a liar" (a quote split so is the quote's)
             return None if any(t.is_quote for t in clause) else clause
         return doc[clause.start : verb.left_edge.i]
-    lemma = verb.lemma_.lower()
+    lemma = next((x for x in lemma_candidates(verb) if cues is None or x in cues.stance_verbs
+                  or x in cues.verb_status), verb.lemma_.lower())
     if status in _OBJECT_CONTENT or (cues is not None and lemma in cues.object_content):
         parts = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "prep", "attr", "oprd")]
         if parts and parts[0].dep_ != "prep":
@@ -119,6 +130,10 @@ def verb_content(verb: Token, status: str, cues: Cues | None = None) -> Span | N
         for c in verb.rights:
             if c.dep_ == "prep" and c.lower_ in preps and c.right_edge.i > c.i:
                 return doc[c.i + 1 : c.right_edge.i + 1]
+            # "calling for X to be identified": the parser makes "for" a clause marker
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in preps and
+                                         m.i == c.left_edge.i for m in c.children):
+                return doc[c.left_edge.i + 1 : c.right_edge.i + 1]
     return None
 
 
@@ -278,10 +293,12 @@ def according_content(according: Token) -> Span | None:
 class ClaimFinder:
     """The ``wirewatch_claims`` component: lexicon loaded once, stateless per document."""
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, first_person: bool = True) -> None:
         self.name = name
         self.cues: Cues = load_cues()
-        self.first_person = True
+        #: Keep "I believe ..." / "we estimate ..." outside quotes (the writer's or a
+        #: speaker's own claim); False drops first- and second-person sources.
+        self.first_person = first_person
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ww_claims = self.find(doc)
@@ -348,10 +365,7 @@ class ClaimFinder:
                 found_noun = noun_claim(t, cues)
                 if found_noun is not None:
                     src, content = found_noun
-                    if src.lower_ not in FIRST_SECOND_PERSON and src.tag_ != "PRP$" or (
-                        src.lower_ in ("his", "her", "their", "its")
-                    ):
-                        add(content, t, resolve(src), t.text, "reported")
+                    add(content, t, resolve(src), t.text, "reported")
         self._colon_claims(doc, paras, resolve, add)
         # A stance inside reported content ("said she plans to run") is part of that
         # content, not an attribution of its own; a nested report ("X reports that
@@ -359,8 +373,7 @@ class ClaimFinder:
         keys = sorted(found)
         nested = {
             k for k in keys
-            if cue_at[k].lemma_.lower() in cues.stance_verbs
-            and cue_at[k].lemma_.lower() not in cues.verb_status
+            if cue_at[k].pos_ == "VERB" and self._is_stance(cue_at[k])
             and any(o != k and o[0] <= cue_at[k].idx < o[1] for o in keys)
         }
         kept = [k for k in keys if k not in nested]
@@ -405,10 +418,14 @@ class ClaimFinder:
                 if src is not None and src.lower_ not in FIRST_SECOND_PERSON:
                     add(content, last, resolve(src), f"{last.text}:", "reported", content[0])
 
+    def _is_stance(self, verb: Token) -> bool:
+        """A stance verb ("wants", "criticised"), not a reporting one ("said")."""
+        return not any(x in self.cues.verb_status for x in lemma_candidates(verb))
+
     def _verb_claim(self, verb: Token, status: str, resolve: Any, add: Any) -> None:
         # A negated stance is still the source's stance ("did not want the escort"); a
         # negated report ("did not say that ...") attributes nothing.
-        stance = verb.lemma_.lower() not in self.cues.verb_status
+        stance = self._is_stance(verb)
         if is_negated(verb) and not stance:
             return
         if stance and verb.dep_ in _EMBEDDED_DEPS:  # "what they call", "video that shows"
@@ -431,7 +448,7 @@ class ClaimFinder:
         add(content, verb, source, verb.text, status)
 
 
-@Language.factory("wirewatch_claims")
-def make_claim_finder(nlp: Language, name: str) -> ClaimFinder:
+@Language.factory("wirewatch_claims", default_config={"first_person": True})
+def make_claim_finder(nlp: Language, name: str, first_person: bool) -> ClaimFinder:
     """Attributed indirect statements -> ``doc._.ww_claims`` (contract Claim dicts)."""
-    return ClaimFinder(nlp, name)
+    return ClaimFinder(nlp, name, first_person=first_person)

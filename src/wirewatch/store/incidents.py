@@ -1,29 +1,31 @@
-"""Provisional incident grouping: which stored events describe the same real-world incident.
+"""Incremental incident merging: each new event joins the incidents it matches, or starts one.
 
-Deliberately simple and self-contained so the later cross-document merger can replace it
-by swapping ``match_incident`` (and, if it wants, ``assign_incident``). The rule: an
-``actual`` event of an incident type joins an existing incident when some member event has
-the same type, a day-precision date at most one day away, and an agreeing place (same
-country and admin1, or the same place name); otherwise it starts a new incident.
+Incidents are the connected components of the pairwise ``merge.same_incident`` relation:
+a new event is compared with the candidate events of an in-memory index (built once per
+store from the database, then kept up to date), links to the incidents of all matches and,
+when it bridges several, merges them into the oldest. The partition therefore does not
+depend on ingest order. Candidates come from month buckets for dated events and from
+country / admin1 / person-name keys for undated ones (pairs involving an undated event must
+share such a key, which is part of the relation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
+from wirewatch.store.merge import SLACK_DAYS, MergeItem, make_item, same_incident
+from wirewatch.store.profile import DocProfile
+from wirewatch.store.schema import documents, incident_events, incidents
 from wirewatch.store.schema import events as events_t
-from wirewatch.store.schema import incident_events, incidents
 from wirewatch.store.summary import load_members, summarise
 
 #: PLOVER types that describe a physical, datable occurrence (not a statement).
 INCIDENT_TYPES = frozenset({"ASSAULT", "FIGHT", "COERCE", "PROTEST", "MOBILIZE"})
-
-#: How far apart (in days) two reports' day-precision dates may be for the same incident.
-MAX_DAY_GAP = 1
 
 
 def is_incident_event(event_row: Mapping[str, Any]) -> bool:
@@ -31,88 +33,100 @@ def is_incident_event(event_row: Mapping[str, Any]) -> bool:
     return event_row.get("factuality") == "actual" and event_row.get("type") in INCIDENT_TYPES
 
 
-def _day(event_row: Mapping[str, Any]) -> dt.date | None:
-    value = event_row.get("time_value")
-    if event_row.get("time_precision") != "day" or not value or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
+def _month(ordinal: int) -> int:
+    day = dt.date.fromordinal(ordinal)
+    return day.year * 12 + day.month - 1
 
 
-def _norm(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    return value.strip().casefold() or None
+def block_keys(item: MergeItem) -> set[str]:
+    """Keys an undated event must share with a partner: country, admin1, people named."""
+    keys = {f"n:{name}" for name in item.profile.names}
+    if item.country:
+        keys.add(f"c:{item.country}")
+    if item.region:
+        keys.add(f"r:{item.region}")
+    return keys
 
 
-def places_agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Same country and admin1 (both unknown admin1 counts as equal), or the same place name.
+class MergeIndex:
+    """Every incident event of the store as a ``MergeItem``, bucketed for candidate lookup."""
 
-    Known, different countries never agree, whatever the names say.
-    """
-    country_a, country_b = _norm(a.get("country_code")), _norm(b.get("country_code"))
-    if country_a and country_b and country_a != country_b:
-        return False
-    name_a, name_b = _norm(a.get("location_name")), _norm(b.get("location_name"))
-    if name_a and name_a == name_b:
-        return True
-    if not (country_a and country_b):
-        return False
-    return _norm(a.get("admin1")) == _norm(b.get("admin1"))
+    def __init__(self) -> None:
+        self.items: dict[int, MergeItem] = {}
+        self.members: dict[int, set[int]] = defaultdict(set)  # incident -> event pks
+        self._months: dict[int, list[int]] = defaultdict(list)
+        self._dated_keys: dict[str, list[int]] = defaultdict(list)
+        self._undated_keys: dict[str, list[int]] = defaultdict(list)
 
+    def add(self, item: MergeItem) -> None:
+        self.items[item.event_pk] = item
+        assert item.incident_id is not None
+        self.members[item.incident_id].add(item.event_pk)
+        keys = block_keys(item)
+        if item.lo is None:
+            for key in keys:
+                self._undated_keys[key].append(item.event_pk)
+            return
+        for month in range(_month(item.lo), _month(item.hi) + 1):  # type: ignore[arg-type]
+            self._months[month].append(item.event_pk)
+        for key in keys:
+            self._dated_keys[key].append(item.event_pk)
 
-# Distinct (incident, date, place) combinations of incident members: big incidents reported
-# by many outlets collapse to a few rows. Built once; executed with bound parameters.
-_CANDIDATES = (
-    sa.select(
-        incident_events.c.incident_id,
-        events_t.c.time_value,
-        events_t.c.country_code,
-        events_t.c.admin1,
-        events_t.c.location_name,
-    )
-    .distinct()
-    .join(incident_events, incident_events.c.event_id == events_t.c.id)
-    .where(
-        events_t.c.type == sa.bindparam("type"),
-        events_t.c.time_precision == "day",
-        events_t.c.time_value.in_(sa.bindparam("window", expanding=True)),
-    )
-)
-_LINK = sa.insert(incident_events)
+    def candidates(self, item: MergeItem) -> list[MergeItem]:
+        """Stored items that may satisfy ``same_incident`` with ``item`` (a superset)."""
+        keys = block_keys(item)
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._undated_keys.get(key, ()))
+        if item.lo is None:
+            for key in keys:
+                found.update(self._dated_keys.get(key, ()))
+        else:
+            first = _month(item.lo - SLACK_DAYS)
+            last = _month(item.hi + SLACK_DAYS)  # type: ignore[operator]
+            for month in range(first, last + 1):
+                found.update(self._months.get(month, ()))
+        return [self.items[pk] for pk in sorted(found)]
 
+    def relabel(self, old: int, new: int) -> None:
+        for pk in self.members.pop(old, set()):
+            self.items[pk].incident_id = new
+            self.members[new].add(pk)
 
-def match_incident(conn: sa.Connection, event_row: Mapping[str, Any]) -> int | None:
-    """The id of the incident ``event_row`` (an ``events`` row as a mapping) belongs to, or None.
-
-    Candidates come from one indexed query over member events of the same type within the
-    date window; the closest date, then the more specific place agreement, then the oldest
-    incident wins.
-    """
-    day = _day(event_row)
-    if day is None:
-        return None
-    window = [
-        (day + dt.timedelta(days=offset)).isoformat()
-        for offset in range(-MAX_DAY_GAP, MAX_DAY_GAP + 1)
-    ]
-    admin1, name = _norm(event_row.get("admin1")), _norm(event_row.get("location_name"))
-    best: tuple[int, int, int, int] | None = None
-    rows = conn.execute(_CANDIDATES, {"type": event_row["type"], "window": window})
-    for member in rows.mappings():
-        if not places_agree(event_row, member):
-            continue
-        score = (
-            abs((dt.date.fromisoformat(member["time_value"]) - day).days),
-            0 if admin1 and _norm(member["admin1"]) == admin1 else 1,
-            0 if name and _norm(member["location_name"]) == name else 1,
-            member["incident_id"],
+    @classmethod
+    def load(cls, conn: sa.Connection) -> MergeIndex:
+        """Build the index from the incident events already stored."""
+        index = cls()
+        query = (
+            sa.select(
+                incident_events.c.incident_id,
+                events_t,
+                documents.c.published,
+                documents.c.profile_json,
+                documents.c.minhash_json,
+            )
+            .join(events_t, events_t.c.id == incident_events.c.event_id)
+            .join(documents, documents.c.id == events_t.c.document_id)
+            .order_by(events_t.c.id)
         )
-        if best is None or score < best:
-            best = score
-    return None if best is None else best[3]
+        profiles: dict[int, DocProfile] = {}
+        for row in conn.execute(query).mappings():
+            doc_pk = row["document_id"]
+            if doc_pk not in profiles:
+                profiles[doc_pk] = DocProfile.from_json(row["profile_json"])
+            item = make_item(row, row["published"], profiles[doc_pk], row["minhash_json"] or [])
+            if item is None:
+                continue
+            item.incident_id = row["incident_id"]
+            index.add(item)
+        return index
+
+
+def undated_share_key(a: MergeItem, b: MergeItem) -> bool:
+    """Pairs with an undated event need a shared country, admin1 or named person."""
+    if a.lo is not None and b.lo is not None:
+        return True
+    return bool(block_keys(a) & block_keys(b))
 
 
 def create_incident(conn: sa.Connection, event_row: Mapping[str, Any], now: dt.datetime) -> int:
@@ -136,18 +150,53 @@ def create_incident(conn: sa.Connection, event_row: Mapping[str, Any], now: dt.d
     return int(result.inserted_primary_key[0])
 
 
+_LINK = sa.insert(incident_events)
+
+
 def assign_incident(
-    conn: sa.Connection, event_row: Mapping[str, Any], now: dt.datetime
-) -> tuple[int, bool] | None:
-    """Link a stored event to its incident; returns (incident id, created) or None if not eligible."""
+    conn: sa.Connection,
+    index: MergeIndex,
+    event_row: Mapping[str, Any],
+    published: Any,
+    profile: DocProfile,
+    signature: list[int],
+    now: dt.datetime,
+) -> tuple[int, bool, set[int]] | None:
+    """Link a stored event to its incident.
+
+    Returns (incident id, created, ids of incidents merged into it and deleted), or None when
+    the event is not eligible.
+    """
     if not is_incident_event(event_row):
         return None
-    incident_id = match_incident(conn, event_row)
-    created = incident_id is None
-    if incident_id is None:
-        incident_id = create_incident(conn, event_row, now)
+    item = make_item(event_row, published, profile, signature)
+    if item is None:
+        return None
+    linked = {
+        other.incident_id
+        for other in index.candidates(item)
+        if undated_share_key(item, other) and same_incident(item, other)
+    }
+    merged: set[int] = set()
+    if not linked:
+        incident_id, created = create_incident(conn, event_row, now), True
+    else:
+        incident_id, created = min(linked), False  # type: ignore[type-var]
+        merged = {i for i in linked if i != incident_id}  # type: ignore[misc]
+        if merged:
+            ids = sorted(merged)
+            conn.execute(
+                sa.update(incident_events)
+                .where(incident_events.c.incident_id.in_(ids))
+                .values(incident_id=incident_id)
+            )
+            conn.execute(sa.delete(incidents).where(incidents.c.id.in_(ids)))
+            for old in ids:
+                index.relabel(old, incident_id)
     conn.execute(_LINK, {"incident_id": incident_id, "event_id": event_row["id"]})
-    return incident_id, created
+    item.incident_id = incident_id
+    index.add(item)
+    return incident_id, created, merged
 
 
 def refresh_incidents(conn: sa.Connection, incident_ids: Iterable[int], now: dt.datetime) -> None:

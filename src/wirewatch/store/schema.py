@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -49,6 +49,24 @@ documents = sa.Table(
     sa.Column("text", sa.Text),
     sa.Column("record_json", sa.JSON, nullable=False),  # the record without "text"
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    # v2: merging evidence (see store/profile.py) and the syndication group: documents whose
+    # texts are near-duplicates share the ``id`` of the group's first stored member.
+    sa.Column("profile_json", sa.JSON),
+    sa.Column("minhash_json", sa.JSON),
+    sa.Column("copy_of", sa.Integer),
+)
+
+#: v2: actors canonical across documents (one row per type and normalised name).
+actors = sa.Table(
+    "actors",
+    metadata,
+    _pk(),
+    sa.Column("key", sa.String, nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("type", sa.String),
+    sa.Column("kind", sa.String),
+    sa.Column("country", sa.String(2)),
+    sa.Column("parent", sa.Text),
 )
 
 entities = sa.Table(
@@ -63,6 +81,7 @@ entities = sa.Table(
     sa.Column("country", sa.String(2)),
     sa.Column("parent", sa.Text),
     sa.Column("entity_json", sa.JSON, nullable=False),
+    sa.Column("actor_id", sa.Integer, sa.ForeignKey("actors.id"), index=True),  # v2
 )
 
 events = sa.Table(
@@ -90,6 +109,12 @@ events = sa.Table(
     sa.Column("evidence_text", sa.Text),
     sa.Column("confidence", sa.Float),
     sa.Column("event_json", sa.JSON, nullable=False),
+    # v2: evidence offsets into the document text, and the place's precision
+    sa.Column("trigger_start", sa.Integer),
+    sa.Column("trigger_end", sa.Integer),
+    sa.Column("evidence_start", sa.Integer),
+    sa.Column("evidence_end", sa.Integer),
+    sa.Column("location_precision", sa.String),
     sa.Index("ix_events_type_time", "type", "time_value"),
 )
 
@@ -201,6 +226,7 @@ ingest_errors = sa.Table(
 #: Tables reported by ``Store.counts()``, in display order.
 COUNTED_TABLES = (
     documents,
+    actors,
     entities,
     events,
     quotes,
@@ -210,3 +236,16 @@ COUNTED_TABLES = (
     incident_events,
     ingest_errors,
 )
+
+#: Columns added by version 2 to tables that existed in version 1 (for the migration).
+V2_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("profile_json", "minhash_json", "copy_of"),
+    "entities": ("actor_id",),
+    "events": (
+        "trigger_start",
+        "trigger_end",
+        "evidence_start",
+        "evidence_end",
+        "location_precision",
+    ),
+}

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wirewatch.store.schema import documents, incident_events, incidents
+from wirewatch.store.schema import actors, documents, entities, incident_events, incidents
 from wirewatch.store.schema import events as events_t
 
 CASUALTY_KINDS = ("killed", "injured", "kidnapped", "arrested")
@@ -26,10 +26,44 @@ def _source_key(member: Mapping[str, Any]) -> str:
 
 
 def _independent_count(members: Sequence[Mapping[str, Any]]) -> int:
-    keys = {
-        ("outlet", m["outlet"]) if m.get("outlet") else ("doc", str(m["doc_id"])) for m in members
-    }
-    return len(keys)
+    """Distinct sources: documents of one outlet, or syndicated copies of one text, count once."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(key: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    for m in members:
+        doc = ("doc", str(m.get("document_pk") or m["doc_id"]))
+        keys = [doc]
+        if m.get("copy_of"):
+            keys.append(("doc", str(m["copy_of"])))
+        if m.get("outlet"):
+            keys.append(("outlet", str(m["outlet"])))
+        root = find(keys[0])
+        for key in keys[1:]:
+            other = find(key)
+            if other != root:
+                parent[other] = root
+    return len({find(("doc", str(m.get("document_pk") or m["doc_id"]))) for m in members})
+
+
+#: Event statuses from the most to the least certain; an incident takes its members' best.
+STATUS_ORDER = ("asserted", "reported", "claimed", "alleged", "unconfirmed", "denied")
+
+
+@dataclass
+class IncidentFilter:
+    """Filters of ``wirewatch incidents`` (all optional; dates compare as ISO strings)."""
+
+    since: str | None = None
+    until: str | None = None
+    country: str | None = None
+    type: str | None = None
+    actor: str | None = None
+    min_sources: int | None = None
 
 
 def _location_score(member: Mapping[str, Any]) -> int:
@@ -58,6 +92,7 @@ class IncidentSummary:
     """Everything derived from an incident's members (ordered by event row id)."""
 
     mode: str | None = None
+    status: str | None = None
     time_value: str | None = None
     time_precision: str | None = None
     location: dict[str, Any] = field(default_factory=dict)
@@ -114,6 +149,9 @@ def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
     if not members:
         return summary
 
+    statuses = [m.get("status") for m in members if m.get("status") in STATUS_ORDER]
+    if statuses:
+        summary.status = min(statuses, key=STATUS_ORDER.index)
     modes = Counter(m["mode"] for m in members if m.get("mode"))
     if modes:
         top = max(modes.values())
@@ -141,6 +179,7 @@ def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
         "admin1": place.get("admin1"),
         "lat": place.get("lat"),
         "lon": place.get("lon"),
+        "precision": place.get("location_precision"),
     }
 
     summary.sources = sorted({m["outlet"] for m in members if m.get("outlet")})
@@ -187,7 +226,10 @@ def load_members(
             events_t.c.admin1,
             events_t.c.lat,
             events_t.c.lon,
+            events_t.c.location_precision,
+            events_t.c.document_id.label("document_pk"),
             *(events_t.c[kind] for kind in CASUALTY_KINDS),
+            documents.c.copy_of,
             documents.c.doc_id,
             documents.c.outlet,
             documents.c.published,
@@ -202,9 +244,44 @@ def load_members(
     return members
 
 
-def incident_dicts(conn: sa.Connection, limit: int | None = None) -> list[dict[str, Any]]:
-    """Incidents, newest incident date first (undated last), as plain dicts."""
-    query = sa.select(incidents.c.id, incidents.c.type).order_by(
+def _filtered(where: IncidentFilter | None) -> sa.Select:
+    query = sa.select(incidents.c.id, incidents.c.type)
+    if where is None:
+        return query
+    if where.since:
+        query = query.where(incidents.c.time_value >= where.since)
+    if where.until:
+        # "2024-03" as --until keeps every day of March: compare on the given prefix length
+        query = query.where(
+            sa.func.substr(incidents.c.time_value, 1, len(where.until)) <= where.until
+        )
+    if where.country:
+        query = query.where(sa.func.upper(incidents.c.country_code) == where.country.upper())
+    if where.type:
+        query = query.where(sa.func.upper(incidents.c.type) == where.type.upper())
+    if where.min_sources:
+        query = query.where(incidents.c.independent_sources >= where.min_sources)
+    if where.actor:
+        pattern = f"%{where.actor.casefold()}%"
+        member_docs = (
+            sa.select(incident_events.c.incident_id)
+            .join(events_t, events_t.c.id == incident_events.c.event_id)
+            .join(entities, entities.c.document_id == events_t.c.document_id)
+            .join(actors, actors.c.id == entities.c.actor_id)
+            .where(sa.func.lower(actors.c.name).like(pattern))
+        )
+        query = query.where(incidents.c.id.in_(member_docs))
+    return query
+
+
+def incident_dicts(
+    conn: sa.Connection, limit: int | None = None, where: IncidentFilter | None = None
+) -> list[dict[str, Any]]:
+    """Incidents, newest incident date first (undated last), as plain dicts.
+
+    ``--actor`` matches actors named in a member event's document (canonical actor names).
+    """
+    query = _filtered(where).order_by(
         incidents.c.time_value.is_(None),
         incidents.c.time_value.desc(),
         incidents.c.id,
@@ -221,6 +298,7 @@ def incident_dicts(conn: sa.Connection, limit: int | None = None) -> list[dict[s
                 "id": row.id,
                 "type": row.type,
                 "mode": summary.mode,
+                "status": summary.status,
                 "time": {"value": summary.time_value, "precision": summary.time_precision},
                 "location": summary.location,
                 "casualties": summary.casualties,

@@ -1,0 +1,179 @@
+"""Writers: ACLED-style CSV, GeoJSON, Parquet and JSONL (STIX lives in ``stix.py``)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from wirewatch.export.rows import ExportIncident
+
+#: ACLED-compatible columns, in ACLED's order where ACLED has them.
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
+    "actor1", "actor2", "iso", "admin1", "location", "latitude", "longitude", "geo_precision",
+    "source", "notes", "fatalities",
+)
+
+
+def acled_row(item: ExportIncident) -> dict[str, Any]:
+    """One ACLED row; ``fatalities`` is the lowest reported toll, ``source`` the outlets."""
+    incident, place = item.incident, item.location
+    event_type, sub_event_type = item.acled_type()
+    date = item.time.get("value")
+    sources = incident.get("sources") or [d["doc_id"] for d in item.documents]
+    return {
+        "event_id_cnty": f"{(place.get('country_code') or 'XX').upper()}{incident['id']}",
+        "event_date": date,
+        "year": int(date[:4]) if date else None,
+        "time_precision": item.time_precision(),
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": item.agents[0] if item.agents else None,
+        "actor2": item.targets[0] if item.targets else None,
+        "iso": place.get("country_code"),
+        "admin1": place.get("admin1"),
+        "location": place.get("name"),
+        "latitude": place.get("lat"),
+        "longitude": place.get("lon"),
+        "geo_precision": item.geo_precision(),
+        "source": "; ".join(sources),
+        "notes": item.notes(),
+        "fatalities": item.fatalities() or 0,
+    }
+
+
+def write_acled_csv(items: Sequence[ExportIncident], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
+        writer.writeheader()
+        for item in items:
+            writer.writerow(acled_row(item))
+
+
+def _properties(item: ExportIncident) -> dict[str, Any]:
+    incident = item.incident
+    return {
+        "id": incident["id"],
+        "type": incident["type"],
+        "mode": incident.get("mode"),
+        "status": incident.get("status"),
+        "date": item.time.get("value"),
+        "time_precision": item.time.get("precision"),
+        "place": item.location.get("name"),
+        "admin1": item.location.get("admin1"),
+        "country": item.location.get("country_code"),
+        "geo_precision": item.geo_precision(),
+        "gtd_specificity": item.gtd_specificity(),
+        "casualties": incident.get("casualties"),
+        "conflicting": incident.get("conflicting"),
+        "independent_sources": incident.get("independent_sources"),
+        "sources": incident.get("sources"),
+        "actors": item.agents,
+        "targets": item.targets,
+        "documents": item.documents,
+    }
+
+
+def geojson(items: Sequence[ExportIncident]) -> dict[str, Any]:
+    """A FeatureCollection: one Point per located incident (unlocated ones: null geometry)."""
+    features = []
+    for item in items:
+        lat, lon = item.location.get("lat"), item.location.get("lon")
+        geometry = (
+            {"type": "Point", "coordinates": [lon, lat]}
+            if lat is not None and lon is not None
+            else None
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": item.incident["id"],
+                "geometry": geometry,
+                "properties": _properties(item),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_geojson(items: Sequence[ExportIncident], path: Path) -> None:
+    path.write_text(json.dumps(geojson(items), ensure_ascii=False, default=str), "utf-8")
+
+
+def write_jsonl(items: Sequence[ExportIncident], path: Path) -> None:
+    """The ``wirewatch incidents --json`` lines."""
+    with path.open("w", encoding="utf-8") as out:
+        for item in items:
+            out.write(json.dumps(item.incident, ensure_ascii=False, default=str) + "\n")
+
+
+def write_parquet(items: Sequence[ExportIncident], path: Path) -> None:
+    """Flat columns (ACLED's plus ours); nested values (casualties, members) as JSON text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = []
+    for item in items:
+        row = acled_row(item)
+        props = _properties(item)
+        row.update(
+            {
+                "incident_id": item.incident["id"],
+                "plover_type": props["type"],
+                "plover_mode": props["mode"],
+                "status": props["status"],
+                "gtd_specificity": props["gtd_specificity"],
+                "independent_sources": props["independent_sources"],
+                "conflicting": props["conflicting"],
+                "sources": props["sources"] or [],
+                "casualties_json": json.dumps(props["casualties"]),
+                "events_json": json.dumps(item.incident.get("events"), default=str),
+            }
+        )
+        rows.append(row)
+    numeric = {
+        "year": pa.int64(),
+        "time_precision": pa.int64(),
+        "latitude": pa.float64(),
+        "longitude": pa.float64(),
+        "geo_precision": pa.int64(),
+        "fatalities": pa.int64(),
+    }
+    schema = pa.schema(
+        [
+            *((name, numeric.get(name, pa.string())) for name in ACLED_COLUMNS),
+            ("incident_id", pa.int64()),
+            ("plover_type", pa.string()),
+            ("plover_mode", pa.string()),
+            ("status", pa.string()),
+            ("gtd_specificity", pa.int64()),
+            ("independent_sources", pa.int64()),
+            ("conflicting", pa.bool_()),
+            ("sources", pa.list_(pa.string())),
+            ("casualties_json", pa.string()),
+            ("events_json", pa.string()),
+        ]
+    )
+    table = pa.Table.from_pylist(rows, schema=schema)
+    pq.write_table(table, path)
+
+
+def write(items: Sequence[ExportIncident], fmt: str, path: Path) -> None:
+    """Write ``items`` in format ``fmt`` (see ``FORMATS``)."""
+    if fmt == "stix":
+        from wirewatch.export.stix import write_stix
+
+        write_stix(items, path)
+        return
+    FORMATS[fmt](items, path)
+
+
+FORMATS = {
+    "acled-csv": write_acled_csv,
+    "geojson": write_geojson,
+    "parquet": write_parquet,
+    "jsonl": write_jsonl,
+    "stix": None,
+}
