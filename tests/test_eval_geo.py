@@ -72,3 +72,9 @@ def test_cli_given_setting_on_a_constructed_corpus(tmp_path):
     scores = json.loads(result.output)["given"]
     assert scores["n"] == 2 and scores["acc161"] == 100.0
     assert errors.read_text() == ""
+
+
+def test_exact_id_is_undefined_without_gold_ids():
+    res = Resolution()
+    res.add({"lat": 0.0, "lon": 0.0}, {"lat": 0.0, "lon": 0.0, "geonameid": 5})
+    assert res.summary()["exact_id"] is None and res.summary()["acc161"] == 100.0

@@ -72,8 +72,10 @@ def _progress(quiet: bool, label: str) -> Iterator[Any]:
 
 
 def _records(inputs: list[str], published: str | None, outlet: str | None, max_chars: int,
-             country: str | None, quiet: bool, label: str) -> Iterator[dict[str, Any]]:
-    """Documents -> pipeline -> contract records, in input order, with a progress bar."""
+             country: str | None, quiet: bool, label: str, include_text: bool = False
+             ) -> Iterator[dict[str, Any]]:
+    """Documents -> pipeline -> contract records, in input order, with a progress bar;
+    ``include_text`` adds each document's text to its record."""
     import time
 
     from wirewatch.nlp.pipeline import load_pipeline, process
@@ -87,7 +89,7 @@ def _records(inputs: list[str], published: str | None, outlet: str | None, max_c
         task = progress.add_task(label, total=None, rate="") if progress else None
         for n, (document, doc) in enumerate(
                 process(nlp, _documents(inputs, published, outlet, max_chars)), start=1):
-            record = to_record(document, doc)
+            record = to_record(document, doc, include_text=include_text)
             if progress is not None:
                 rate = n / max(time.perf_counter() - start, 1e-9)
                 progress.update(task, completed=n, rate=f"{rate:.1f} docs/s")

@@ -82,7 +82,7 @@ def _read_gold(path: Path, violent_only: bool) -> list[dict[str, Any]]:
 
 
 def _extract(rows: list[dict[str, Any]], quiet: bool) -> list[dict[str, Any]]:
-    from wirewatch.store.commands import records_with_text
+    from wirewatch.cli import _records
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "articles.jsonl"
@@ -90,7 +90,8 @@ def _extract(rows: list[dict[str, Any]], quiet: bool) -> list[dict[str, Any]]:
             for row in rows:
                 out.write(json.dumps({k: row.get(k) for k in ("id", "title", "published",
                                                                "text", "url")}) + "\n")
-        return list(records_with_text([str(path)], None, None, 2_000_000, None, quiet, "extract"))
+        return list(_records([str(path)], None, None, 2_000_000, None, quiet, "extract",
+                             include_text=True))
 
 
 #: Tie-break between an article's incidents: violence before arrests before protests.

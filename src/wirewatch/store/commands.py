@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,44 +19,9 @@ from wirewatch.cli import (
     Outlet,
     Published,
     Quiet,
-    _documents,
-    _progress,
+    _records,
     err_console,
 )
-
-
-def records_with_text(
-    inputs: list[str],
-    published: str | None,
-    outlet: str | None,
-    max_chars: int,
-    country: str | None,
-    quiet: bool,
-    label: str,
-) -> Iterator[dict[str, Any]]:
-    """Like ``extract``'s records, plus each document's text: the store keeps it for
-    full-text search and for the merger's document evidence."""
-    import time
-
-    from wirewatch.nlp.pipeline import load_pipeline, process
-    from wirewatch.record import to_record
-
-    if not quiet:
-        err_console.print("[dim]loading models...[/]")
-    nlp = load_pipeline(country.upper() if country else None)
-    start = time.perf_counter()
-    with _progress(quiet, label) as progress:
-        task = progress.add_task(label, total=None, rate="") if progress else None
-        for n, (document, doc) in enumerate(
-            process(nlp, _documents(inputs, published, outlet, max_chars)), start=1
-        ):
-            record = to_record(document, doc, include_text=True)
-            if progress is not None:
-                rate = n / max(time.perf_counter() - start, 1e-9)
-                progress.update(task, completed=n, rate=f"{rate:.1f} docs/s")
-            if not quiet and "error" in record:
-                err_console.print(f"[red]error[/] {record['id']}: {record['error']}")
-            yield record
 
 
 def register(app: typer.Typer) -> None:
@@ -80,7 +44,9 @@ def ingest(
     """Extract and store documents in a database; the same text is stored once."""
     from wirewatch.store import open_store
 
-    records = records_with_text(inputs, published, outlet, max_chars, country, quiet, "ingest")
+    # the store keeps each text for full-text search and the merger's document evidence
+    records = _records(inputs, published, outlet, max_chars, country, quiet, "ingest",
+                       include_text=True)
     with open_store(db) as store:
         stats = store.add_records(records, batch_size=batch_size)
     if not quiet:
