@@ -83,6 +83,7 @@ class MergeItem:
     arrested: int | None = None
     kidnapped: int | None = None
     own_country: bool = False  # the country comes from the event's own location
+    coarse: bool = False  # only the year is known: it excludes, but is no evidence
     profile: DocProfile = field(repr=False, default_factory=DocProfile)
     signature: list[int] = field(repr=False, default_factory=list)
     incident_id: int | None = None
@@ -102,7 +103,8 @@ def _date(value: Any) -> dt.date | None:
 
 
 def time_interval(value: Any, precision: Any) -> tuple[int, int] | None:
-    """The days a contract time value may denote: a day, a week from its Monday, a month."""
+    """The days a contract time value may denote: a day, a week from its Monday, a month,
+    a year."""
     if not isinstance(value, str):
         return None
     try:
@@ -116,9 +118,13 @@ def time_interval(value: Any, precision: Any) -> tuple[int, int] | None:
             year, month = int(value[:4]), int(value[5:7])
             last = calendar.monthrange(year, month)[1]
             return dt.date(year, month, 1).toordinal(), dt.date(year, month, last).toordinal()
+        if precision == "year" and len(value) >= 4:
+            # loose, but it keeps "since 2009" background out of a 2025 incident
+            year = int(value[:4])
+            return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
     except ValueError:
         return None
-    return None  # a bare year says too little to bound an incident
+    return None
 
 
 def make_item(
@@ -178,6 +184,7 @@ def make_item(
         arrested=event.get("arrested"),
         kidnapped=event.get("kidnapped"),
         own_country=own_country,
+        coarse=own_time and event.get("time_precision") == "year",
         profile=profile,
         signature=signature,
     )
@@ -230,7 +237,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def time_score(a: MergeItem, b: MergeItem) -> float:
     """+1 when both events carry the same own day, 0.5 when their own intervals meet."""
-    if not (a.own_time and b.own_time) or a.lo is None or b.lo is None:
+    if not (a.own_time and b.own_time) or a.lo is None or b.lo is None or a.coarse or b.coarse:
         return 0.0
     if a.lo == a.hi == b.lo == b.hi:
         return 1.0
@@ -285,5 +292,6 @@ def same_incident(a: MergeItem, b: MergeItem) -> bool:
         return False
     if minhash_similarity(a.signature, b.signature) >= DUPLICATE_SIMILARITY:
         return True
-    needed = THRESHOLD + (UNDATED_EXTRA if a.lo is None or b.lo is None else 0.0)
+    undated = a.lo is None or b.lo is None or a.coarse or b.coarse
+    needed = THRESHOLD + (UNDATED_EXTRA if undated else 0.0)
     return score(a, b) >= needed
