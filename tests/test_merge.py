@@ -11,6 +11,7 @@ from wirewatch.store.merge import (
     place_score,
     same_incident,
     time_interval,
+    time_score,
     times_compatible,
 )
 from wirewatch.store.profile import DocProfile, build_profile, minhash, minhash_similarity
@@ -48,7 +49,14 @@ def test_time_intervals_follow_precision() -> None:
     assert time_interval("2016-06-20", "day") == (_day("2016-06-20"), _day("2016-06-20"))
     assert time_interval("2016-06-20", "week") == (_day("2016-06-20"), _day("2016-06-26"))
     assert time_interval("2016-02", "month") == (_day("2016-02-01"), _day("2016-02-29"))
-    assert time_interval("2016", "year") is None
+    assert time_interval("2016", "year") == (_day("2016-01-01"), _day("2016-12-31"))
+
+
+def test_year_only_time_excludes_but_is_no_evidence() -> None:
+    background = item(1, time_value="2009", time_precision="year", published="2016-06-30")
+    assert background.own_time and background.coarse
+    assert not times_compatible(background, item(2))  # 2016-06-20 is not in 2009
+    assert time_score(background, item(3, time_value="2009-05-01")) == 0.0
 
 
 def test_undated_event_falls_back_to_a_window_before_publication() -> None:
