@@ -19,6 +19,8 @@ from typing import Annotated, Any
 
 import typer
 
+from wirewatch.eval.common import load_jsonl
+
 #: Half the Earth's circumference: the error charged for a toponym left unlocated.
 MAX_ERROR_KM = 20_038.0
 THRESHOLD_KM = 161.0
@@ -174,17 +176,6 @@ def score_end_to_end(docs: list[dict[str, Any]], country: str | None = None,
 
 def _date(value: Any) -> str | None:
     return str(value)[:10] if value else None
-
-
-def load_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
-    docs = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                docs.append(json.loads(line))
-                if limit is not None and len(docs) >= limit:
-                    break
-    return docs
 
 
 def evaluate(path: Path, settings: Iterable[str] = ("given", "end_to_end"),

@@ -89,7 +89,8 @@ class MergeItem:
     incident_id: int | None = None
 
 
-def _date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
+    """A date from a date, datetime or ISO string (its first ten characters); else None."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -140,7 +141,7 @@ def make_item(
     interval = time_interval(event.get("time_value"), event.get("time_precision"))
     own_time = interval is not None
     if interval is None:
-        day = _date(published)
+        day = as_date(published)
         if day is not None:
             interval = (day.toordinal() - REPORT_LAG_DAYS, day.toordinal())
     lo, hi = interval if interval else (None, None)

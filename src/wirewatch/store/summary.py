@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from wirewatch.store.merge import as_date
 from wirewatch.store.schema import actors, documents, entities, incident_events, incidents
 from wirewatch.store.schema import events as events_t
 
@@ -74,17 +75,6 @@ def _location_score(member: Mapping[str, Any]) -> int:
         + bool(member.get("location_name"))
         + bool(member.get("country_code"))
     )
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 @dataclass
@@ -184,7 +174,7 @@ def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
 
     summary.sources = sorted({m["outlet"] for m in members if m.get("outlet")})
     summary.independent_sources = _independent_count(members)
-    published = [d for d in (_as_date(m.get("published")) for m in members) if d is not None]
+    published = [d for d in (as_date(m.get("published")) for m in members) if d is not None]
     if published:
         summary.first_reported, summary.last_reported = min(published), max(published)
     summary.events = [
@@ -192,7 +182,7 @@ def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
             "doc_id": m["doc_id"],
             "event_id": m["event_id"],
             "outlet": m.get("outlet"),
-            "published": _iso(_as_date(m.get("published"))),
+            "published": _iso(as_date(m.get("published"))),
             "status": m.get("status"),
         }
         for m in members
