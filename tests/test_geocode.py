@@ -252,3 +252,9 @@ def test_unknown_village_falls_back_to_the_documents_admin1_area():
 def test_unknown_name_without_context_stays_unlocated():
     [loc] = _names("Zzyzxville residents gathered.", "Zzyzxville")
     assert loc["lat"] is None and loc["precision"] is None
+
+
+def test_names_of_god_are_not_places(nlp):
+    # a few gazetteer villages share religious names; in a statement they are no places
+    doc = nlp("Thanks to Allah, we have many brave brothers here with us in Russia.")
+    assert list(_by_text(doc)) == ["Russia"]
