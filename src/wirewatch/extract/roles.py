@@ -31,6 +31,8 @@ register_extensions()
 #: Model class -> contract argument role.
 ROLE_OF_CLASS = {"PerpInd": "agent", "PerpOrg": "agent", "Target": "target",
                  "Victim": "victim", "Weapon": "instrument"}
+CLASSES_OF_ROLE = {"agent": ("PerpInd", "PerpOrg"), "target": ("Target",),
+                   "victim": ("Victim",), "instrument": ("Weapon",)}
 #: Event types whose participants the model was trained on.
 VIOLENT_TYPES = frozenset({"ASSAULT", "FIGHT", "COERCE", "CRIME"})
 
@@ -66,7 +68,7 @@ class RoleClassifier:
         if not events or (self.apply_to == "uncased" and not is_uncased(source_text(doc))):
             return doc
         token_entity = doc._.ww_token_entity or {}
-        unlikely: set[tuple[int, int, int]] = set()
+        role_prob: dict[tuple[int, int, int], np.ndarray] = {}
         for cand in candidates(doc):
             event = events[cand.event_index]
             if event["type"] not in VIOLENT_TYPES or event["factuality"] != "actual":
@@ -77,8 +79,7 @@ class RoleClassifier:
             probs /= probs.sum()
             best = int(probs[1:].argmax()) + 1
             span = span_of(doc, cand.span)
-            if probs[best] < self.prune:
-                unlikely.add((cand.event_index, span["start"], span["end"]))
+            role_prob[(cand.event_index, span["start"], span["end"])] = probs
             if probs[best] < self.threshold:
                 continue
             if any(a["span"]["start"] == span["start"] and a["span"]["end"] == span["end"]
@@ -87,12 +88,19 @@ class RoleClassifier:
             event["arguments"].append({
                 "role": ROLE_OF_CLASS[CLASSES[best]], "entity": token_entity.get(cand.head.i),
                 "span": span, "score": round(float(probs[best]), 3)})
-        if unlikely:  # rule arguments the model finds implausible in their context
+        if self.prune > 0:  # rule arguments the model finds implausible in their role
             for n, event in enumerate(events):
-                event["arguments"] = [
-                    a for a in event["arguments"] if a["role"] in ("place", "time")
-                    or (n, a["span"]["start"], a["span"]["end"]) not in unlikely]
+                event["arguments"] = [a for a in event["arguments"]
+                                      if self._plausible(role_prob, n, a)]
         return doc
+
+    def _plausible(self, role_prob: dict[tuple[int, int, int], np.ndarray], n: int,
+                   arg: dict) -> bool:
+        probs = role_prob.get((n, arg["span"]["start"], arg["span"]["end"]))
+        classes = CLASSES_OF_ROLE.get(arg["role"])
+        if probs is None or classes is None or "score" in arg:
+            return True
+        return float(sum(probs[CLASSES.index(c)] for c in classes)) >= self.prune
 
 
 @Language.factory("wirewatch_roles",
