@@ -54,7 +54,7 @@ def load_examples(path: Path, limit: int | None = None) -> tuple[list[list[int]]
     return feats, labels, info
 
 
-def train(feats: list[list[int]], labels: list[int], epochs: int = 8, rate: float = 0.3,
+def train(feats: list[list[int]], labels: list[int], epochs: int = 5, rate: float = 0.3,
           l2: float = 1e-6, seed: int = 0) -> np.ndarray:
     """Multinomial logistic regression over hashed binary features (AdaGrad)."""
     n_classes = len(CLASSES)
@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--train", type=Path, required=True)
     parser.add_argument("--dev", type=Path)
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--limit", type=int)
     args = parser.parse_args()
     t0 = time.perf_counter()
