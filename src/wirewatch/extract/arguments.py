@@ -141,9 +141,9 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
         if node.dep_ == "relcl" and not any(c.dep_ in ("nsubjpass", "auxpass")
                                             for c in node.children):
             return node.head, False
-        if node.head is node or node.dep_ not in ("advcl", "xcomp", "conj", "acl", "ccomp",
-                                                  "pcomp", "prep", "pobj"):
-            break
+        if node.head is node or node.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp",
+                                                  "prep", "pobj"):
+            break  # not "ccomp": who says a man was killed did not kill him
         parent = node.head
         if node.dep_ == "acl" and parent.pos_ in ("NOUN", "PROPN"):
             owner = message_owner(parent)
