@@ -141,10 +141,22 @@ class EventExtractor:
                 wanted = ARREST_SLOTS if event.type == "COERCE" else HARM_SLOTS
                 event.casualties = [c for c in casualties if c.slot in wanted]
             event.places, event.location = pick_location(doc, sent, primary.token)
+            self._not_places(doc, event)
             event.times, event.time = pick_time(doc, sent, primary.token)
             self._contexts(event, sent)
             out.append(event)
         return out
+
+    @staticmethod
+    def _not_places(doc: Doc, event: _Event) -> None:
+        """A place that is the event's target ("targets Russia") is not where it happened."""
+        taken = {(doc[a.start].idx, doc[a.end - 1].idx + len(doc[a.end - 1]))
+                 for a in event.arguments if a.role in ("target", "victim", "agent")}
+        kept = [p for p in event.places if (p["span"]["start"], p["span"]["end"]) not in taken]
+        if len(kept) != len(event.places):
+            event.places = kept
+            if event.location is not None and event.location not in kept:
+                event.location = kept[0] if kept else None
 
     @staticmethod
     def _root_object(doc: Doc, sent: Span) -> list[Argument]:

@@ -81,8 +81,21 @@ def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dic
     best = min(usable, key=rank)
     # place arguments: the clause's own places ("in Dzhemikent in Dagestan province"), not
     # every place the sentence names ("Somalia's ministry", "a Russian TV channel")
-    own = [p for p in places if lo <= p["span"]["start"] < hi] or [best]
+    # the place argument is the event's own place; a containing area named beside it
+    # ("Dzhemikent in Dagestan province") joins it, other places of the clause do not
+    own = [best] + [p for p in places if p is not best and lo <= p["span"]["start"] < hi
+                    and _contains(p, best)]
     return own, best
+
+
+def _contains(area: dict, place: dict) -> bool:
+    """Is ``area`` the country or admin1 area that ``place`` lies in?"""
+    if area.get("precision") == "country":
+        return bool(area.get("country_code")) and area["country_code"] == place.get("country_code")
+    if area.get("precision") == "admin1":
+        return bool(area.get("admin1")) and area["admin1"] == place.get("admin1") \
+            and area is not place
+    return False
 
 
 def pick_time(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dict | None]:
