@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from wirewatch.data import load_yaml
 from wirewatch.extract.triggers import lexicon
-from wirewatch.resolve.actors import actor_nouns
+from wirewatch.resolve.actors import actor_nouns, titles
 
 PERSON_PRONOUNS = frozenset({"him", "her", "them", "he", "she", "they", "us", "me", "you",
                              "himself", "herself", "themselves", "whom", "who"})
@@ -44,8 +44,9 @@ def weapon_lemmas() -> dict[str, str]:
 
 
 def mention_bounds(token: Token) -> tuple[int, int]:
-    """Token range of the noun phrase headed by ``token`` without relative clauses or most
-    prepositional phrases (kept: the "of" phrase of a generic head such as "one of ...")."""
+    """Token range of the noun phrase headed by ``token`` with its "of" phrase ("offices of
+    the development corporation") but without relative clauses, other prepositional phrases,
+    or titles before a name ("director Colonel Roberto Rivera" -> "Roberto Rivera")."""
     doc = token.doc
     start = token.i
     for child in token.lefts:
@@ -56,9 +57,7 @@ def mention_bounds(token: Token) -> tuple[int, int]:
             start = min(start, child.left_edge.i)
     end = token.i + 1
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ == "of" and (
-                token.lower_ in GENERIC_HEADS or token.lemma_.lower() in GENERIC_HEADS
-                or token.like_num):
+        if child.dep_ == "prep" and child.lower_ == "of":
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     end = max(end, mention_bounds(pobj)[1])
@@ -72,6 +71,12 @@ def mention_bounds(token: Token) -> tuple[int, int]:
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
         end -= 1
+    if token.pos_ == "PROPN" or token.ent_type_ == "PERSON":
+        known = titles()
+        last = max((i for i in range(start, token.i) if doc[i].lower_.rstrip(".") in known),
+                   default=None)
+        if last is not None and token.i - last >= 2:  # at least two name words remain
+            start = last + 1
     return start, end
 
 

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from wirewatch.extract.arguments import Argument, argument_entity, find_arguments
+from wirewatch.extract.arguments import (
+    Argument,
+    argument_entity,
+    find_arguments,
+    weapon_lemmas,
+)
 from wirewatch.extract.casualties import SLOTS, Casualty, find_casualties
 from wirewatch.extract.factuality import factuality
 from wirewatch.extract.situate import (
@@ -130,7 +135,10 @@ class EventExtractor:
                     find_arguments(trig.token, trig.is_noun, sent, event_nouns, role))
                 for mod in trig.modifiers:
                     if mod.i not in {a.head.i for a in event.arguments}:
-                        event.arguments.append(Argument("instrument", mod, mod.i, mod.i + 1))
+                        # "car bomb" is the weapon; in "car bombing" the car is
+                        end = trig.token.i + 1 if trig.token.lemma_.lower() in weapon_lemmas() \
+                            else mod.i + 1
+                        event.arguments.append(Argument("instrument", mod, mod.i, end))
             if event.type == "THREATEN" and not any(a.role == "target" for a in event.arguments):
                 event.arguments.extend(self._root_object(doc, sent))
             if not any(a.role == "agent" for a in event.arguments) and event.type in SPEECH_ACTS:
@@ -195,11 +203,8 @@ class EventExtractor:
         """A weak trigger ("strike", "hit") needs a casualty or weapon in its sentence."""
         if casualties and event.type in VIOLENT | {"COERCE"}:
             return True
-        sent = event.sent
-        from wirewatch.extract.arguments import weapon_lemmas
-
         weapons = weapon_lemmas()
-        return any(t.lemma_.lower() in weapons for t in sent) and event.type in VIOLENT
+        return any(t.lemma_.lower() in weapons for t in event.sent) and event.type in VIOLENT
 
     def _contexts(self, event: _Event, sent: Span) -> None:
         lemmas = {t.lemma_.lower() for t in sent}

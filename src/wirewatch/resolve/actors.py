@@ -68,3 +68,9 @@ def descriptor_kinds() -> dict[str, tuple[str, ...]]:
 def demonyms() -> dict[str, str]:
     """Demonym or national adjective -> ISO 3166-1 alpha-2 country code."""
     return {str(k): str(v) for k, v in load_yaml("demonyms.yaml").items()}
+
+
+@cache
+def titles() -> frozenset[str]:
+    """Titles and ranks that precede a person's name (data/actor_nouns.yaml)."""
+    return frozenset(str(t) for t in load_yaml("actor_nouns.yaml")["titles"])
