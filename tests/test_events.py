@@ -136,3 +136,12 @@ def test_arrest_and_protest(analyse):
     assert arrest and arrest[0]["mode"] == "arrest"
     assert arrest[0]["casualties"]["arrested"] == 4
     assert events_of(record, "PROTEST")
+
+
+def test_pattern_of_events_is_generic(analyse):
+    pattern = analyse("Kidnappings for ransom have surged across northern Nigeria in recent years.")
+    assert [e["generic"] for e in events_of(pattern, "ASSAULT")] == [True]
+    toll = analyse("The insurgency has killed tens of thousands of people since 2009.")
+    assert all(e["generic"] for e in events_of(toll, "ASSAULT"))
+    one = analyse("Gunmen killed three villagers in Zamfara on Sunday.", published="2025-06-03")
+    assert [e["generic"] for e in events_of(one, "ASSAULT")] == [False]

@@ -128,3 +128,12 @@ def test_profile_skips_surnames_taken_for_places_and_weights_the_lead() -> None:
     assert profile.names == {"christopher rodriguez"}
     assert {"teen", "shot", "gary", "17"} <= profile.words
     assert DocProfile.from_json(profile.as_json()) == profile
+
+
+def test_patterns_and_calls_to_arms_are_not_incidents() -> None:
+    from wirewatch.store.incidents import is_incident_event
+
+    base = {"factuality": "actual", "type": "ASSAULT", "mode": None, "event_json": {}}
+    assert is_incident_event(base)
+    assert not is_incident_event({**base, "event_json": {"generic": True}})
+    assert not is_incident_event({**base, "type": "MOBILIZE", "mode": "call-to-arms"})

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from wirewatch.data import load_yaml
 from wirewatch.extract.arguments import (
     Argument,
     argument_entity,
@@ -88,6 +89,7 @@ class EventExtractor:
         self.terror_words = lex["terror_words"]
         self.message_nouns = lex["message_nouns"]
         self.nouns = actor_nouns()
+        self.habitual = frozenset(load_yaml("factuality.yaml")["habitual"])
 
     def __call__(self, doc: Doc) -> Doc:
         events: list[_Event] = []
@@ -360,6 +362,7 @@ class EventExtractor:
         confidence += 0.05 if any(v is not None for v in (casualties[s] for s in SLOTS)) else 0.0
         record = {
             "id": f"v{n}", "type": event.type, "mode": event.mode,
+            "generic": self._generic(event, casualties, location, time),
             "contexts": sorted(event.contexts),
             "trigger": char_span(doc, doc[primary.start].idx,
                                  doc[primary.end - 1].idx + len(doc[primary.end - 1])),
@@ -373,6 +376,25 @@ class EventExtractor:
             "evidence_extra": [_sentence_span(doc, s) for s in sents[1:]],
         }
         return record
+
+    def _generic(self, event: _Event, casualties: dict, location: dict | None,
+                 time: dict | None) -> bool:
+        """A pattern of events, not one incident: "kidnappings have surged", "the group has
+        repeatedly attacked convoys" — a bare plural or a habitual sentence, with no date,
+        town or casualty figure of its own."""
+        if time and time.get("precision") in ("day", "week"):
+            return False
+        words = {t.lower_ for t in event.sent}
+        if words & self.habitual or any(phrase in event.sent.text.lower()
+                                        for phrase in self.habitual if " " in phrase):
+            return True  # "has killed tens of thousands since 2009": a cumulative toll
+        if any(casualties[s] is not None for s in SLOTS):
+            return False
+        if location and location.get("precision") in ("point", "city", "admin2"):
+            return False
+        token = event.primary.token
+        return token.tag_ in ("NNS", "NNPS") and not any(
+            c.dep_ in ("det", "nummod", "poss") for c in token.children)
 
     @staticmethod
     def _entity_kind(doc: Doc, eid: str | None) -> str | None:

@@ -29,8 +29,11 @@ INCIDENT_TYPES = frozenset({"ASSAULT", "FIGHT", "COERCE", "PROTEST", "MOBILIZE"}
 
 
 def is_incident_event(event_row: Mapping[str, Any]) -> bool:
-    """Only things that happened (``actual``) and are violent/political occurrences qualify."""
-    return event_row.get("factuality") == "actual" and event_row.get("type") in INCIDENT_TYPES
+    """Only things that happened (``actual``) and are violent/political occurrences qualify;
+    not a pattern of events ("generic") and not a call to arms (a statement)."""
+    event = event_row.get("event_json") or {}
+    return (event_row.get("factuality") == "actual" and event_row.get("type") in INCIDENT_TYPES
+            and not event.get("generic") and event_row.get("mode") != "call-to-arms")
 
 
 def _month(ordinal: int) -> int:
