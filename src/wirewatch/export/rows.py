@@ -21,9 +21,9 @@ from wirewatch.resolve.precision import (
     gtd_specificity,
 )
 from wirewatch.store import Store
-from wirewatch.store.schema import documents, entities, incident_events
+from wirewatch.store.schema import documents, entities
 from wirewatch.store.schema import events as events_t
-from wirewatch.store.summary import IncidentFilter
+from wirewatch.store.summary import IncidentFilter, member_events_query
 
 #: Event roles whose entities are the incident's perpetrators / targets.
 AGENT_ROLES = ("agent",)
@@ -104,9 +104,8 @@ def load_incidents(store: Store, where: IncidentFilter | None = None) -> list[Ex
     if not found:
         return []
     ids = [incident["id"] for incident in found]
-    query = (
-        sa.select(
-            incident_events.c.incident_id,
+    query = member_events_query(
+        ids,
             events_t.c.document_id,
             events_t.c.event_id,
             events_t.c.evidence_text,
@@ -118,11 +117,6 @@ def load_incidents(store: Store, where: IncidentFilter | None = None) -> list[Ex
             documents.c.url,
             documents.c.outlet,
             documents.c.published,
-        )
-        .join(events_t, events_t.c.id == incident_events.c.event_id)
-        .join(documents, documents.c.id == events_t.c.document_id)
-        .where(incident_events.c.incident_id.in_(ids))
-        .order_by(incident_events.c.incident_id, events_t.c.id)
     )
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()

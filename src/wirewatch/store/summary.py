@@ -202,9 +202,8 @@ def load_members(
     members: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     if not ids:
         return members
-    query = (
-        sa.select(
-            incident_events.c.incident_id,
+    query = member_events_query(
+        ids,
             events_t.c.id,
             events_t.c.event_id,
             events_t.c.mode,
@@ -223,11 +222,6 @@ def load_members(
             documents.c.doc_id,
             documents.c.outlet,
             documents.c.published,
-        )
-        .join(events_t, events_t.c.id == incident_events.c.event_id)
-        .join(documents, documents.c.id == events_t.c.document_id)
-        .where(incident_events.c.incident_id.in_(ids))
-        .order_by(incident_events.c.incident_id, events_t.c.id)
     )
     for row in conn.execute(query).mappings():
         members[row["incident_id"]].append(dict(row))
@@ -301,3 +295,15 @@ def incident_dicts(
             }
         )
     return result
+
+
+def member_events_query(ids: Iterable[int], *columns: Any) -> sa.Select:
+    """``columns`` of every member event of the incidents ``ids`` joined with its document,
+    in incident then event order (shared by summaries and exports)."""
+    return (
+        sa.select(incident_events.c.incident_id, *columns)
+        .join(events_t, events_t.c.id == incident_events.c.event_id)
+        .join(documents, documents.c.id == events_t.c.document_id)
+        .where(incident_events.c.incident_id.in_(list(ids)))
+        .order_by(incident_events.c.incident_id, events_t.c.id)
+    )
