@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from wirewatch.ingest.document import Document
-from wirewatch.nlp.pipeline import load_pipeline, process
-from wirewatch.record import to_record
+from wirewatch.pipeline import load_pipeline, process
+from wirewatch.pipeline.record import to_record
 from wirewatch.store import open_store
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

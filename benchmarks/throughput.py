@@ -16,8 +16,8 @@ from pathlib import Path
 
 from wirewatch.ingest.document import Document
 from wirewatch.nlp.model import base_model_name, load_base_model
-from wirewatch.nlp.pipeline import load_pipeline, process
-from wirewatch.record import to_record
+from wirewatch.pipeline import load_pipeline, process
+from wirewatch.pipeline.record import to_record
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc_news" / "bbc_news.jsonl"
 

@@ -28,7 +28,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def wirewatch_nlp():
     """The full wirewatch pipeline (built once per test session)."""
-    from wirewatch.nlp.pipeline import load_pipeline
+    from wirewatch.pipeline import load_pipeline
 
     return load_pipeline()
 
@@ -38,8 +38,8 @@ def analyse(wirewatch_nlp):
     """analyse(text, published=None) -> the contract record of one constructed document."""
     from wirewatch.contract import span_errors, validation_errors
     from wirewatch.ingest.document import Document
-    from wirewatch.nlp.pipeline import process
-    from wirewatch.record import to_record
+    from wirewatch.pipeline import process
+    from wirewatch.pipeline.record import to_record
 
     def run(text: str, published: str | None = None, outlet: str | None = None) -> dict:
         document = Document(id="t", text=text, published=published, outlet=outlet)

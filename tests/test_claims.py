@@ -8,7 +8,7 @@ import wirewatch.extract.claims  # noqa: F401  (registers the factories)
 import wirewatch.extract.quotes  # noqa: F401
 from wirewatch.extract.attribution import load_cues, sentence_attribution
 from wirewatch.nlp.model import load_base_model
-from wirewatch.spans import source_text
+from wirewatch.nlp.spans import source_text
 
 CLAIM_KEYS = {"id", "span", "source", "source_entity", "source_span", "cue", "status",
               "source_mention", "via"}  # the last two: documented extensions
@@ -362,4 +362,4 @@ def test_quote_inside_a_report_is_carried_by_it(nlp):
     doc = run(nlp, "The Guardian reported that the minister said: “We will not negotiate.”")
     [quote] = doc._.ww_quotes
     assert quote["span"]["text"] == "We will not negotiate."
-    assert [link["name"] for link in quote["via"]] == ["The Guardian"]
+    assert [link["name"] for link in doc._.ww_quote_via[quote["id"]]] == ["The Guardian"]

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from wirewatch.nlp.model import load_base_model
+from wirewatch.pipeline.times import TimesComponent
 from wirewatch.resolve.dates import (
-    TimesComponent,
     default_grammar,
     find_times,
     resolve_expression,

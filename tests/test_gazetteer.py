@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from wirewatch.resolve.gazetteer import Gazetteer, build_index, cache_path, normalize
+from wirewatch.knowledge.gazetteer import Gazetteer, build_index, cache_path, normalize
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +156,7 @@ def test_curated_points_for_countries_and_large_areas(gaz):
 
 
 def test_gazetteer_from_a_users_geonames_dump(tmp_path):
-    from wirewatch.resolve.gazetteer import read_geonames_dump
+    from wirewatch.knowledge.gazetteer import read_geonames_dump
 
     rows = [
         ["9000001", "Testville", "Testville", "Testburg,Tville", "44.5", "-93.25", "P", "PPL",

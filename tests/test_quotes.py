@@ -7,7 +7,7 @@ import pytest
 import wirewatch.extract.quotes  # noqa: F401  (registers the factory)
 from wirewatch.extract.quotes import paragraphs
 from wirewatch.nlp.model import load_base_model
-from wirewatch.spans import source_text
+from wirewatch.nlp.spans import source_text
 
 QUOTE_KEYS = {"id", "span", "direct", "speaker", "speaker_span", "cue",
               "speaker_mention", "continues", "via"}  # the last three: extensions

@@ -577,8 +577,8 @@ def test_datasette_opens_the_database(tmp_path) -> None:
 def example_records(wirewatch_nlp) -> list[dict[str, Any]]:
     """The bundled sample reports, extracted once (with their texts, as ingest stores them)."""
     from wirewatch.ingest.readers import iter_documents
-    from wirewatch.nlp.pipeline import process
-    from wirewatch.record import to_record
+    from wirewatch.pipeline import process
+    from wirewatch.pipeline.record import to_record
 
     examples = Path(__file__).resolve().parents[1] / "examples"
     documents = iter_documents([str(examples)], published=None, outlet=None, stdin=None,

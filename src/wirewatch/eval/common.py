@@ -164,8 +164,8 @@ def run_pipeline(texts: Sequence[tuple[str, str]], progress: Any = None,
     import time
 
     from wirewatch.ingest.document import Document
-    from wirewatch.nlp.pipeline import load_pipeline, process
-    from wirewatch.record import to_record
+    from wirewatch.pipeline import load_pipeline, process
+    from wirewatch.pipeline.record import to_record
 
     nlp = load_pipeline()
     task = progress.add_task(label, total=len(texts), rate="") if progress else None

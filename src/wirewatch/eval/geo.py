@@ -149,7 +149,7 @@ def score_end_to_end(docs: list[dict[str, Any]], country: str | None = None,
                      progress: Any = None) -> dict[str, Any]:
     """Recognition P/R/F1 of the pipeline's locations, and resolution of the found ones."""
     from wirewatch.ingest.document import Document
-    from wirewatch.nlp.pipeline import load_pipeline, process
+    from wirewatch.pipeline import load_pipeline, process
 
     nlp = load_pipeline(country.upper() if country else None)
     documents = (Document(id=str(d.get("doc_id")), text=d["text"],

@@ -318,8 +318,8 @@ def score(
 def run_pipeline(recs: list[dict[str, Any]], progress: Any = None) -> Iterator[dict[str, Any]]:
     """The wirewatch record of each PolNeAR document, in order."""
     from wirewatch.ingest.document import Document
-    from wirewatch.nlp.pipeline import load_pipeline, process
-    from wirewatch.record import to_record
+    from wirewatch.pipeline import load_pipeline, process
+    from wirewatch.pipeline.record import to_record
 
     nlp = load_pipeline()
     documents = (

@@ -289,7 +289,7 @@ def evaluate(path: Path, limit: int | None = None, progress: Any = None,
     docs = load_jsonl(path, limit)
     load_seconds = 0.0
     if from_records is None:  # load the models outside the timed run
-        from wirewatch.nlp.pipeline import load_pipeline
+        from wirewatch.pipeline import load_pipeline
 
         start = time.perf_counter()
         load_pipeline()

@@ -13,9 +13,9 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from wirewatch.data import load_yaml
 from wirewatch.extract.triggers import lexicon
-from wirewatch.resolve.actors import actor_nouns, titles
+from wirewatch.knowledge import load_yaml
+from wirewatch.knowledge.actors import actor_nouns, titles
 
 PERSON_PRONOUNS = frozenset({"him", "her", "them", "he", "she", "they", "us", "me", "you",
                              "himself", "herself", "themselves", "whom", "who"})

@@ -18,7 +18,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from wirewatch.nlp.extensions import get_list
-from wirewatch.spans import SpanDict, span_of
+from wirewatch.nlp.spans import SpanDict, span_of
 
 #: Statuses a claim can have (the event ``status`` enum has no "estimated": it maps to reported).
 CLAIM_STATUSES = ("reported", "estimated", "claimed", "denied", "unconfirmed", "alleged")

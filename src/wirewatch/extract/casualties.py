@@ -13,8 +13,8 @@ from functools import cache
 
 from spacy.tokens import Span, Token
 
-from wirewatch.data import load_yaml
-from wirewatch.resolve.actors import actor_nouns
+from wirewatch.knowledge import load_yaml
+from wirewatch.knowledge.actors import actor_nouns
 
 SLOTS = ("killed", "injured", "kidnapped", "arrested")
 _DIGITS = re.compile(r"^\d{1,3}(?:[,.]\d{3})*$|^\d+$")

@@ -22,7 +22,6 @@ from bisect import bisect_right
 from dataclasses import replace
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from wirewatch.extract.attribution import (
@@ -44,7 +43,7 @@ from wirewatch.extract.attribution import (
 from wirewatch.extract.quotes import paragraphs
 from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)
 from wirewatch.nlp.extensions import get_list
-from wirewatch.spans import source_text, span_of
+from wirewatch.nlp.spans import source_text, span_of
 
 #: Source name when a non-confirmation has no speaker and the outlet is unknown.
 UNNAMED_OUTLET = "the publisher"
@@ -210,11 +209,12 @@ def _same_source(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def link_chains(claims: list[dict[str, Any]], cue_positions: list[int],
-                quotes: list[dict[str, Any]]) -> None:
-    """Nested attribution as a chain: each claim and quote gets ``via``, the sources that
-    report it, innermost first ("Newsweek reports that officials estimate X": the estimate
-    is the officials', via Newsweek). A claim lies inside another's content when its cue
-    does; a quote when its span does. A link to the item's own source is skipped."""
+                quotes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Nested attribution as a chain: the sources that report an item, innermost first
+    ("Newsweek reports that officials estimate X": the estimate is the officials', via
+    Newsweek). A claim lies inside another's content when its cue does; a quote when its
+    span does. A link to the item's own source is skipped. Each claim gets its ``via``;
+    the quotes belong to the quotes component, so their chains are returned by quote id."""
     items: list[tuple[dict[str, Any], int]] = [
         *zip(claims, cue_positions, strict=True),
         *((q, q["span"]["start"]) for q in quotes),
@@ -233,6 +233,7 @@ def link_chains(claims: list[dict[str, Any]], cue_positions: list[int],
                 best = other
         parent[n] = best
     index = {id(item): n for n, (item, _) in enumerate(items)}
+    quote_via: dict[str, list[dict[str, Any]]] = {}
     for n, (item, _) in enumerate(items):
         chain: list[dict[str, Any]] = []
         seen = {id(item)}
@@ -241,7 +242,11 @@ def link_chains(claims: list[dict[str, Any]], cue_positions: list[int],
             seen.add(id(up))
             chain.append(_source_of(up))
             up = parent[index[id(up)]]
-        item["via"] = chain
+        if n < len(claims):
+            item["via"] = chain
+        else:
+            quote_via[item["id"]] = chain
+    return quote_via
 
 
 def _colon_agent(head: Span) -> tuple[Token, Token] | None:
@@ -291,20 +296,17 @@ def according_content(according: Token) -> Span | None:
 
 
 class ClaimFinder:
-    """The ``wirewatch_claims`` component: lexicon loaded once, stateless per document."""
+    """Attributed indirect statements: lexicon loaded once, stateless per document."""
 
-    def __init__(self, nlp: Language, name: str, first_person: bool = True) -> None:
-        self.name = name
+    def __init__(self, first_person: bool = True) -> None:
         self.cues: Cues = load_cues()
         #: Keep "I believe ..." / "we estimate ..." outside quotes (the writer's or a
         #: speaker's own claim); False drops first- and second-person sources.
         self.first_person = first_person
 
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.ww_claims = self.find(doc)
-        return doc
-
-    def find(self, doc: Doc) -> list[dict[str, Any]]:
+    def find(self, doc: Doc) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+        """(contract Claim dicts, the ``via`` chain of each quote that lies inside a claim's
+        content, by quote id)."""
         cues = self.cues
         quoted = quoted_ranges(doc)
         resolver = SourceResolver(doc, cues, quoted)
@@ -378,8 +380,9 @@ class ClaimFinder:
         }
         kept = [k for k in keys if k not in nested]
         claims = [{"id": f"c{n}", **found[k]} for n, k in enumerate(kept, 1)]
-        link_chains(claims, [cue_at[k].idx for k in kept], get_list(doc, "ww_quotes"))
-        return claims
+        quote_via = link_chains(claims, [cue_at[k].idx for k in kept],
+                                get_list(doc, "ww_quotes"))
+        return claims, quote_via
 
     def _colon_claims(self, doc: Doc, paras: _Paragraphs, resolve: Any, add: Any) -> None:
         """Colon layouts: "WALLACE: ..." (a transcript or headline speaker label) and
@@ -446,9 +449,3 @@ class ClaimFinder:
         if relative is not None:  # "Kamin, who emphasized that ...": "who" is the mention
             source = replace(source, mention=span_of(verb.doc, relative))
         add(content, verb, source, verb.text, status)
-
-
-@Language.factory("wirewatch_claims", default_config={"first_person": True})
-def make_claim_finder(nlp: Language, name: str, first_person: bool) -> ClaimFinder:
-    """Attributed indirect statements -> ``doc._.ww_claims`` (contract Claim dicts)."""
-    return ClaimFinder(nlp, name, first_person=first_person)

@@ -18,10 +18,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from wirewatch.knowledge.actors import Actor, actor_dictionary, demonyms, descriptor_kinds
 from wirewatch.nlp.casing import is_uncased
 from wirewatch.nlp.extensions import register_extensions
-from wirewatch.resolve.actors import Actor, actor_dictionary, demonyms, descriptor_kinds
-from wirewatch.spans import source_text, span_of
+from wirewatch.nlp.spans import source_text, span_of
 
 register_extensions()
 
@@ -73,11 +73,10 @@ def _country_names() -> dict[str, str]:
 
 
 class EntityRecognizer:
-    """spaCy component ``wirewatch_entities``: writes ``doc._.ww_entities`` and
-    ``doc._.ww_token_entity``."""
+    """Entities with aliases, parents and coreferent mentions; the dictionary matchers are
+    built once from ``nlp``'s vocabulary (the ``wirewatch_entities`` component wraps it)."""
 
-    def __init__(self, nlp: Language, name: str = "wirewatch_entities") -> None:
-        self.name = name
+    def __init__(self, nlp: Language) -> None:
         self.actors = actor_dictionary()
         self.demonyms = demonyms()
         self.descriptors = descriptor_kinds()
@@ -90,7 +89,8 @@ class EntityRecognizer:
             long_names = [n for n in actor.names if len(n) >= 4]
             self.lower.add(key, [nlp.make_doc(n) for n in long_names])
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> tuple[list[dict], dict[int, str]]:
+        """(contract Entity dicts, token index -> entity id for every mention token)."""
         clusters = self._clusters(doc)
         entities: list[dict] = []
         token_entity: dict[int, str] = {}
@@ -107,9 +107,7 @@ class EntityRecognizer:
                 "country": cluster.country, "parent": cluster.parent, "aliases": aliases,
                 "mentions": [span_of(doc, s) for s in mentions],
             })
-        doc._.ww_entities = entities
-        doc._.ww_token_entity = token_entity
-        return doc
+        return entities, token_entity
 
     # -- mention collection -------------------------------------------------------------
     def _dictionary_spans(self, doc: Doc) -> list[Span]:
@@ -267,9 +265,3 @@ def _trim(ent: Span) -> Span | None:
     if start >= end:
         return None
     return Span(doc, start, end, label=ent.label_)
-
-
-@Language.factory("wirewatch_entities")
-def make_entities(nlp: Language, name: str) -> EntityRecognizer:
-    """Registered factory: ``nlp.add_pipe("wirewatch_entities")`` after ``ner``."""
-    return EntityRecognizer(nlp, name)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from wirewatch.data import load_yaml
 from wirewatch.extract.arguments import (
     Argument,
     argument_entity,
@@ -38,9 +36,10 @@ from wirewatch.extract.status import (
     sentence_status,
 )
 from wirewatch.extract.triggers import Trigger, find_triggers, lexicon
+from wirewatch.knowledge import load_yaml
+from wirewatch.knowledge.actors import actor_nouns
 from wirewatch.nlp.extensions import get_list, register_extensions
-from wirewatch.resolve.actors import actor_nouns
-from wirewatch.spans import char_span, span_of
+from wirewatch.nlp.spans import char_span, span_of
 
 register_extensions()
 
@@ -81,17 +80,17 @@ class _Event:
 
 
 class EventExtractor:
-    """spaCy component ``wirewatch_events``: writes ``doc._.ww_events``."""
+    """Contract Event dicts of a parsed Doc whose entities, places, times, quotes and
+    claims are set (the ``wirewatch_events`` component wraps it)."""
 
-    def __init__(self, nlp: Language, name: str = "wirewatch_events") -> None:
-        self.name = name
+    def __init__(self) -> None:
         lex = lexicon()
         self.terror_words = lex["terror_words"]
         self.message_nouns = lex["message_nouns"]
         self.nouns = actor_nouns()
         self.habitual = frozenset(load_yaml("factuality.yaml")["habitual"])
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> list[dict]:
         events: list[_Event] = []
         carried: dict | None = None  # attribution carried by "... provided by X:" paragraphs
         for sent in doc.sents:
@@ -104,8 +103,7 @@ class EventExtractor:
             carried = carry_attribution(sent, attribution, carried)
         events = self._merge_headline(events)
         self._responsibility(doc, events)
-        doc._.ww_events = [self._record(doc, n, e) for n, e in enumerate(events, start=1)]
-        return doc
+        return [self._record(doc, n, e) for n, e in enumerate(events, start=1)]
 
     # -- sentence level ------------------------------------------------------------------
     def _sentence_events(self, doc: Doc, sent: Span) -> list[_Event]:
@@ -481,9 +479,3 @@ def _sentence_span(doc: Doc, sent: Span) -> dict:
     end = sent.start_char + len(text.rstrip())
     start = sent.start_char + (len(text) - len(text.lstrip()))
     return char_span(doc, start, max(end, start))
-
-
-@Language.factory("wirewatch_events")
-def make_events(nlp: Language, name: str) -> EventExtractor:
-    """Registered factory: add after the entities, places, times and quotes components."""
-    return EventExtractor(nlp, name)

@@ -13,7 +13,7 @@ from functools import cache
 
 from spacy.tokens import Token
 
-from wirewatch.data import load_yaml
+from wirewatch.knowledge import load_yaml
 
 
 @cache

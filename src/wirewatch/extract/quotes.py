@@ -25,7 +25,6 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from wirewatch.extract.attribution import (
@@ -42,7 +41,7 @@ from wirewatch.extract.attribution import (
     subject_of,
 )
 from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)
-from wirewatch.spans import char_span, source_text
+from wirewatch.nlp.spans import char_span, source_text
 
 #: An upper-case speaker label opening a quoted transcript turn ("PENCE: ...").
 _LABEL = re.compile(r"([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+")
@@ -212,16 +211,11 @@ class _DocTokens:
 
 
 class QuoteFinder:
-    """The ``wirewatch_quotes`` component: lexicon loaded once, stateless per document."""
+    """Direct quotes and their speakers: lexicon loaded once, stateless per document."""
 
-    def __init__(self, nlp: Language, name: str, min_words: int = 4) -> None:
-        self.name = name
+    def __init__(self, min_words: int = 4) -> None:
         self.min_words = min_words
         self.cues: Cues = load_cues()
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.ww_quotes = self.find(doc)
-        return doc
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         text = source_text(doc)
@@ -261,7 +255,7 @@ class QuoteFinder:
                     # continues (“...,” he said, “...”; a speech over several paragraphs)
                     "speaker_mention": speaker.mention if speaker else None,
                     "continues": parent.qid if parent is not None else None,
-                    "via": [],  # filled by wirewatch_claims when a report carries the quote
+                    "via": [],  # the record takes the chain from wirewatch_claims (ww_quote_via)
                 }
             )
         return quotes
@@ -540,9 +534,3 @@ class QuoteFinder:
             earlier, later = follows[n], raw[n]
             if earlier.speaker is None and later.speaker is not None:
                 earlier.speaker, earlier.cue = later.speaker, later.cue
-
-
-@Language.factory("wirewatch_quotes", default_config={"min_words": 4})
-def make_quote_finder(nlp: Language, name: str, min_words: int) -> QuoteFinder:
-    """Direct quotes with speakers -> ``doc._.ww_quotes`` (contract Quote dicts)."""
-    return QuoteFinder(nlp, name, min_words=min_words)

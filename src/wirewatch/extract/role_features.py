@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from wirewatch.knowledge.actors import actor_nouns
 from wirewatch.nlp.extensions import get_list
-from wirewatch.resolve.actors import actor_nouns
 
 #: Model output classes; index 0 means "no role".
 CLASSES: tuple[str, ...] = ("none", "PerpInd", "PerpOrg", "Target", "Victim", "Weapon")
@@ -66,10 +66,10 @@ def _path(token: Token, target: Token, limit: int = 4) -> str:
     return "/".join(ups) + "^" + "/".join(reversed(downs))
 
 
-def candidates(doc: Doc) -> list[Candidate]:
-    """Candidate phrases of a document that states events, each tied to the nearest event
-    (in its own sentence when it has one), with hashed features."""
-    events = get_list(doc, "ww_events")
+def candidates(doc: Doc, events: list[dict]) -> list[Candidate]:
+    """Candidate phrases of a document that states ``events`` (its contract Event dicts),
+    each tied to the nearest event (in its own sentence when it has one), with hashed
+    features."""
     if not events:
         return []
     token_entity = doc._.ww_token_entity or {}

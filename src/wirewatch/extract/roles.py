@@ -18,13 +18,12 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from wirewatch.extract.role_features import CLASSES, N_FEATURES, candidates
 from wirewatch.nlp.casing import is_uncased
-from wirewatch.nlp.extensions import get_list, register_extensions
-from wirewatch.spans import source_text, span_of
+from wirewatch.nlp.extensions import register_extensions
+from wirewatch.nlp.spans import source_text, span_of
 
 register_extensions()
 
@@ -51,25 +50,25 @@ def load_model(path: str | None = None) -> tuple[np.ndarray, float]:
 
 
 class RoleClassifier:
-    """spaCy component ``wirewatch_roles``: adds arguments to ``doc._.ww_events``."""
+    """Adds the role fillers the rules miss to a document's events, and drops rule fillers
+    it finds implausible; the events component runs it on the events it owns."""
 
-    def __init__(self, nlp: Language, name: str, threshold: float | None,
-                 model: str | None, prune: float, apply_to: str) -> None:
+    def __init__(self, threshold: float | None = None, model: str | None = None,
+                 prune: float = 0.05, apply_to: str = "uncased") -> None:
         if apply_to not in ("uncased", "all"):
             raise ValueError(f"apply_to must be 'uncased' or 'all', not {apply_to!r}")
-        self.name = name
         self.apply_to = apply_to
         self.weights, default = load_model(model)
         self.threshold = default if threshold is None else threshold
         self.prune = prune
 
-    def __call__(self, doc: Doc) -> Doc:
-        events = get_list(doc, "ww_events")
+    def refine(self, doc: Doc, events: list[dict]) -> None:
+        """Add and prune the arguments of ``events`` (the contract Event dicts of ``doc``)."""
         if not events or (self.apply_to == "uncased" and not is_uncased(source_text(doc))):
-            return doc
+            return
         token_entity = doc._.ww_token_entity or {}
         role_prob: dict[tuple[int, int, int], np.ndarray] = {}
-        for cand in candidates(doc):
+        for cand in candidates(doc, events):
             event = events[cand.event_index]
             if event["type"] not in VIOLENT_TYPES or event["factuality"] != "actual":
                 continue
@@ -92,7 +91,6 @@ class RoleClassifier:
             for n, event in enumerate(events):
                 event["arguments"] = [a for a in event["arguments"]
                                       if self._plausible(role_prob, n, a)]
-        return doc
 
     def _plausible(self, role_prob: dict[tuple[int, int, int], np.ndarray], n: int,
                    arg: dict) -> bool:
@@ -101,13 +99,3 @@ class RoleClassifier:
         if probs is None or classes is None or "score" in arg:
             return True
         return float(sum(probs[CLASSES.index(c)] for c in classes)) >= self.prune
-
-
-@Language.factory("wirewatch_roles",
-                  default_config={"threshold": None, "model": None, "prune": 0.05,
-                                  "apply_to": "uncased"})
-def make_roles(nlp: Language, name: str, threshold: float | None,
-               model: str | None, prune: float, apply_to: str) -> RoleClassifier:
-    """Registered factory: add after ``wirewatch_events``. ``prune`` drops rule arguments
-    whose best role probability is below it (0 keeps them all)."""
-    return RoleClassifier(nlp, name, threshold, model, prune, apply_to)

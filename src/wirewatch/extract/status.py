@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from wirewatch.extract.attribution import sentence_attribution
 from wirewatch.nlp.extensions import get_list
-from wirewatch.spans import span_of
+from wirewatch.nlp.spans import span_of
 
 #: Doubt grows left to right; merged mentions keep the most doubtful status.
 STATUS_ORDER = ("asserted", "reported", "claimed", "alleged", "unconfirmed", "denied")
@@ -124,6 +124,7 @@ def interested_party(doc: Doc, entity_id: str | None) -> bool:
 
 def enclosing_quote(doc: Doc, sent: Span) -> dict | None:
     """The attribution of a sentence that lies inside a direct quote: its speaker."""
+    quote_via = doc._.ww_quote_via or {}
     for quote in get_list(doc, "ww_quotes"):
         span = quote["span"]
         if span["start"] <= sent.start_char + 1 and sent.end_char - 1 <= span["end"] + 1:
@@ -135,7 +136,7 @@ def enclosing_quote(doc: Doc, sent: Span) -> dict | None:
                 "source_span": speaker,
                 "cue": quote.get("cue"),
                 "entity": quote.get("speaker"),
-                "via": list(quote.get("via") or ()),
+                "via": list(quote_via.get(quote["id"]) or ()),
             }
     return None
 

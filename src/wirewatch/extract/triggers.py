@@ -12,7 +12,7 @@ from functools import cache
 
 from spacy.tokens import Span, Token
 
-from wirewatch.data import load_yaml
+from wirewatch.knowledge import load_yaml
 
 #: Parts of a phrasal trigger may attach as particle, preposition or object.
 _PHRASAL_DEPS = frozenset({"prt", "prep", "dobj", "advmod", "oprd"})

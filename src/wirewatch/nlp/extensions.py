@@ -23,6 +23,7 @@ DOC_ATTRS: dict[str, str] = {
     "ww_times": "list of contract Time dicts",
     "ww_quotes": "list of contract Quote dicts",
     "ww_claims": "list of contract Claim dicts",
+    "ww_quote_via": "dict quote id -> the quote's attribution chain (sources reporting it)",
     "ww_events": "list of contract Event dicts",
 }
 

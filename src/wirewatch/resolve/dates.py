@@ -29,12 +29,11 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
-from wirewatch.data import load_yaml
+from wirewatch.knowledge import load_yaml
 from wirewatch.nlp.extensions import register_extensions
-from wirewatch.spans import char_span, source_text
+from wirewatch.nlp.spans import char_span, source_text
 
 register_extensions()
 
@@ -1062,22 +1061,3 @@ def find_times(
     grammar = grammar or default_grammar()
     anchor = parse_published(doc._.ww_published)
     return [time_record(doc, atom, anchor) for atom in find_atoms(doc, grammar, use_entities)]
-
-
-class TimesComponent:
-    """spaCy component writing ``doc._.ww_times``; its grammar is compiled once, at creation."""
-
-    def __init__(self, name: str = "wirewatch_times", use_entities: bool = True) -> None:
-        self.name = name
-        self.use_entities = use_entities
-        self.grammar = TimeGrammar(load_lexicon())
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.ww_times = find_times(doc, self.grammar, self.use_entities)
-        return doc
-
-
-@Language.factory("wirewatch_times", default_config={"use_entities": True})
-def make_times(nlp: Language, name: str, use_entities: bool) -> TimesComponent:
-    """Factory: ``nlp.add_pipe("wirewatch_times")`` after the NER (DATE/TIME help recall)."""
-    return TimesComponent(name, use_entities)

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from wirewatch.knowledge.actors import demonyms as national_demonyms
+from wirewatch.knowledge.gazetteer import Gazetteer, Place, normalize
 from wirewatch.nlp.extensions import register_extensions
-from wirewatch.resolve.actors import demonyms as national_demonyms
-from wirewatch.resolve.gazetteer import Gazetteer, Place, normalize
-from wirewatch.spans import char_span, source_text
+from wirewatch.nlp.spans import char_span, source_text
 
 register_extensions()
 
@@ -471,14 +470,15 @@ def _suffix_end(doc: Doc, end: int) -> int:
 
 
 class PlaceRecognizer:
-    """spaCy component ``wirewatch_places``: writes ``doc._.ww_locations``."""
+    """Toponyms of a Doc resolved against the gazetteer (the ``wirewatch_places`` component
+    wraps it)."""
 
-    def __init__(self, nlp: Language, name: str = "wirewatch_places",
-                 country_bias: str | None = None, gazetteer: Gazetteer | None = None) -> None:
-        self.name = name
+    def __init__(self, country_bias: str | None = None,
+                 gazetteer: Gazetteer | None = None) -> None:
         self.resolver = Resolver(gazetteer, country_bias)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> list[dict[str, Any]]:
+        """Contract Location dicts, each with its span, in text order."""
         text = source_text(doc)
         mentions = self.mentions(doc, text)
         self.resolver.link_containers(text, mentions)
@@ -490,8 +490,7 @@ class PlaceRecognizer:
         mentions, locations = [m for m, _ in kept], [loc for _, loc in kept]
         for m, loc in zip(mentions, locations, strict=True):
             loc["span"] = char_span(doc, m.start, m.end)
-        doc._.ww_locations = [_ordered(loc) for loc in locations]
-        return doc
+        return [_ordered(loc) for loc in locations]
 
     def mentions(self, doc: Doc, text: str) -> list[Mention]:
         """Toponym mentions in text order, without overlaps."""
@@ -682,13 +681,6 @@ def _ordered(loc: dict[str, Any]) -> dict[str, Any]:
     out = {k: loc.get(k) for k in _FIELD_ORDER}
     out.update((k, v) for k, v in loc.items() if k not in out)
     return out
-
-
-@Language.factory("wirewatch_places", default_config={"country_bias": None})
-def make_place_recognizer(nlp: Language, name: str, country_bias: str | None
-                          ) -> PlaceRecognizer:
-    """Factory for ``nlp.add_pipe("wirewatch_places", config={"country_bias": "US"})``."""
-    return PlaceRecognizer(nlp, name, country_bias=country_bias)
 
 
 # --------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ import numpy as np
 from wirewatch.eval.common import normalise
 from wirewatch.extract.role_features import CLASSES, N_FEATURES, candidates
 from wirewatch.ingest.document import Document
-from wirewatch.nlp.pipeline import load_pipeline, process
+from wirewatch.nlp.extensions import get_list
+from wirewatch.pipeline import load_pipeline, process
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "models" / "roles.npz"
 
@@ -47,7 +48,7 @@ def load_examples(path: Path, limit: int | None = None) -> tuple[list[list[int]]
                     gold.setdefault(normalise(mention[0]), CLASSES.index(role))
         if doc is None:
             continue
-        for cand in candidates(doc):
+        for cand in candidates(doc, get_list(doc, "ww_events")):
             feats.append(cand.features)
             labels.append(gold.get(normalise(cand.span.text), 0))
             info.append({"docid": row["docid"], "text": cand.span.text})

@@ -78,8 +78,8 @@ def _records(inputs: list[str], published: str | None, outlet: str | None, max_c
     ``include_text`` adds each document's text to its record."""
     import time
 
-    from wirewatch.nlp.pipeline import load_pipeline, process
-    from wirewatch.record import to_record
+    from wirewatch.pipeline import load_pipeline, process
+    from wirewatch.pipeline.record import to_record
 
     if not quiet:
         err_console.print("[dim]loading models...[/]")

@@ -16,8 +16,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from wirewatch.extract.arguments import weapon_lemmas
 from wirewatch.extract.triggers import lexicon
+from wirewatch.knowledge.actors import actor_dictionary, actor_nouns, demonyms
 from wirewatch.nlp.casing import is_uncased
-from wirewatch.resolve.actors import actor_dictionary, actor_nouns, demonyms
 
 _SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004"
                                          "\u2005\u2006\u2008\u205f\u3000"})
@@ -41,7 +41,7 @@ def _proper_words() -> tuple[frozenset[str], frozenset[str]]:
         names.append(getattr(country, "common_name", None) or country.name)
     for sub in pycountry.subdivisions:
         names.append(sub.name)
-    from wirewatch.resolve.gazetteer import Gazetteer
+    from wirewatch.knowledge.gazetteer import Gazetteer
 
     gazetteer = Gazetteer.load()
     areas = set(gazetteer.prominent_names(min_population=10**12))  # countries and admin1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from wirewatch.data import load_yaml
+from wirewatch.knowledge import load_yaml
 
 #: actors.yaml section -> (default NER-style type, default kind)
 SECTIONS: dict[str, tuple[str, str]] = {

@@ -5,57 +5,61 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
+from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import Config
 
 from wirewatch.ingest.checks import is_english
 from wirewatch.ingest.document import Document
 from wirewatch.nlp.extensions import register_extensions
 from wirewatch.nlp.model import load_base_model
-from wirewatch.nlp.normalize import normalize_for_nlp
+from wirewatch.nlp.recase import normalize_for_nlp
 
-#: wirewatch components in pipeline order (after the base model's own).
-COMPONENTS: tuple[str, ...] = (
-    "wirewatch_entities",
-    "wirewatch_places",
-    "wirewatch_times",
-    "wirewatch_quotes",
-    "wirewatch_claims",
-    "wirewatch_events",
-)
+#: The components' order and settings (spaCy's config format).
+CONFIG_FILE = "components.cfg"
+
+
+@cache
+def components_config() -> Config:
+    """The parsed ``components.cfg``: run order and each component's settings."""
+    text = resources.files(__name__).joinpath(CONFIG_FILE).read_text("utf-8")
+    return Config().from_str(text)
 
 
 def register_factories() -> None:
-    """Import the modules that register wirewatch's spaCy factories."""
-    import wirewatch.extract.claims  # noqa: F401
-    import wirewatch.extract.entities  # noqa: F401
-    import wirewatch.extract.events  # noqa: F401
-    import wirewatch.extract.quotes  # noqa: F401
-    import wirewatch.extract.roles  # noqa: F401
-    import wirewatch.nlp.paragraphs  # noqa: F401
-    import wirewatch.resolve.dates  # noqa: F401
-    import wirewatch.resolve.geocode  # noqa: F401
+    """Import the modules that register wirewatch's spaCy factories (spaCy also finds them
+    through the ``spacy_factories`` entry points of an installed wirewatch)."""
+    import wirewatch.pipeline.claims  # noqa: F401
+    import wirewatch.pipeline.entities  # noqa: F401
+    import wirewatch.pipeline.events  # noqa: F401
+    import wirewatch.pipeline.paragraphs  # noqa: F401
+    import wirewatch.pipeline.places  # noqa: F401
+    import wirewatch.pipeline.quotes  # noqa: F401
+    import wirewatch.pipeline.times  # noqa: F401
 
     register_extensions()
 
 
 def add_wirewatch_components(nlp: Language, country_bias: str | None = None,
                              roles: bool = True) -> Language:
-    """Add wirewatch's components to a user's English pipeline (needs parser and NER);
-    ``roles`` adds the trained argument-role classifier when its weights are installed."""
+    """Add wirewatch's components to a user's English pipeline (needs parser and NER), in
+    the order and with the settings of ``components.cfg``; ``country_bias`` prefers one
+    country for ambiguous places, ``roles`` lets the events component use the trained role
+    model when its weights are installed."""
     register_factories()
-    if "parser" in nlp.pipe_names and "wirewatch_paragraphs" not in nlp.pipe_names:
-        nlp.add_pipe("wirewatch_paragraphs", before="parser")
-    for name in COMPONENTS:
-        if name in nlp.pipe_names:
-            continue
-        config = {"country_bias": country_bias} if name == "wirewatch_places" else {}
-        nlp.add_pipe(name, config=config)
-    from wirewatch.extract.roles import model_path
-
-    if roles and "wirewatch_roles" not in nlp.pipe_names and model_path().exists():
-        nlp.add_pipe("wirewatch_roles")
+    config = components_config()
+    settings = config["components"]
+    overrides = {"wirewatch_places": {"country_bias": country_bias},
+                 "wirewatch_events": {"roles": roles}}
+    if "parser" in nlp.pipe_names:
+        for name in config["wirewatch"]["before_parser"]:
+            if name not in nlp.pipe_names:
+                nlp.add_pipe(name, before="parser", config=dict(settings.get(name, {})))
+    for name in config["wirewatch"]["after_ner"]:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, config={**settings.get(name, {}), **overrides.get(name, {})})
     return nlp
 
 

@@ -1,4 +1,11 @@
-"""Doc + document metadata -> the contract's document record (one JSONL line)."""
+"""Doc + document metadata -> the contract's document record (one JSONL line).
+
+This is the pipeline's one post-processing step: it reads what the components assigned and
+never changes it in place. It joins two outputs that belong to different components:
+- each quote takes its attribution chain (``via``) from the claims component
+  (``doc._.ww_quote_via``), which alone knows which claims enclose which quotes;
+- a place entity ("Dagestan") takes its country from the places component's resolution.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +49,9 @@ def to_record(document: Document, doc: Doc | None, include_text: bool = False) -
     }
     for name in LISTS:
         record[name] = get_list(doc, f"ww_{name}") if doc is not None else []
-    _place_countries(record["entities"], record["locations"])
+    if doc is not None:
+        record["entities"] = _place_countries(record["entities"], record["locations"])
+        record["quotes"] = _quote_chains(record["quotes"], doc._.ww_quote_via)
     if document.note:
         record["note"] = document.note
     if include_text or document.from_html:
@@ -50,14 +59,23 @@ def to_record(document: Document, doc: Doc | None, include_text: bool = False) -
     return record
 
 
-def _place_countries(entities: list[dict], locations: list[dict]) -> None:
-    """A place entity ("Dagestan") takes its country from the geocoder's resolution."""
+def _place_countries(entities: list[dict], locations: list[dict]) -> list[dict]:
+    """Copies of the entities where a place entity takes its geocoded country."""
     by_start = {loc["span"]["start"]: loc for loc in locations if loc.get("span")}
+    out: list[dict] = []
     for entity in entities:
-        if entity["country"] is not None or entity["type"] not in ("GPE", "LOC", "FAC"):
-            continue
-        for mention in entity["mentions"]:
-            loc = by_start.get(mention["start"])
-            if loc is not None and loc.get("country_code"):
-                entity["country"] = loc["country_code"]
-                break
+        if entity["country"] is None and entity["type"] in ("GPE", "LOC", "FAC"):
+            for mention in entity["mentions"]:
+                loc = by_start.get(mention["start"])
+                if loc is not None and loc.get("country_code"):
+                    entity = {**entity, "country": loc["country_code"]}
+                    break
+        out.append(entity)
+    return out
+
+
+def _quote_chains(quotes: list[dict], quote_via: dict[str, list] | None) -> list[dict]:
+    """Copies of the quotes with their ``via`` chains (none when no claims component ran)."""
+    if quote_via is None:
+        return quotes
+    return [{**quote, "via": list(quote_via.get(quote["id"], []))} for quote in quotes]

@@ -15,7 +15,7 @@ CONTRACT_VERSION = "1"
 @cache
 def record_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one `wirewatch extract` output line."""
-    text = resources.files("wirewatch.schema").joinpath("record.schema.json").read_text("utf-8")
+    text = resources.files("wirewatch.contract").joinpath("record.schema.json").read_text("utf-8")
     return json.loads(text)
 
 

@@ -1,0 +1,49 @@
+"""Component 6: PLOVER events, with the trained role model refining their arguments."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from wirewatch.extract.events import EventExtractor
+from wirewatch.extract.roles import RoleClassifier, model_path
+from wirewatch.nlp.extensions import register_extensions
+
+
+class EventsComponent:
+    """``wirewatch_events``: writes ``doc._.ww_events``. When ``roles`` is on and the role
+    weights are installed, the trained classifier adds and prunes arguments of the events
+    before they are assigned (it owns no output of its own)."""
+
+    def __init__(self, roles: bool, roles_apply_to: str, roles_prune: float,
+                 roles_threshold: float | None, roles_model: str | None) -> None:
+        register_extensions()
+        self.extractor = EventExtractor()
+        self.roles: RoleClassifier | None = None
+        if roles and (roles_model is not None or model_path().exists()):
+            self.roles = RoleClassifier(threshold=roles_threshold, model=roles_model,
+                                        prune=roles_prune, apply_to=roles_apply_to)
+
+    def __call__(self, doc: Doc) -> Doc:
+        events = self.extractor.find(doc)
+        if self.roles is not None:
+            self.roles.refine(doc, events)
+        doc._.ww_events = events
+        return doc
+
+
+@Language.factory(
+    "wirewatch_events",
+    default_config={"roles": True, "roles_apply_to": "uncased", "roles_prune": 0.05,
+                    "roles_threshold": None, "roles_model": None},
+    assigns=["doc._.ww_events"],
+    requires=["token.dep", "token.lemma", "doc.ents", "doc._.ww_entities",
+              "doc._.ww_token_entity", "doc._.ww_locations", "doc._.ww_times",
+              "doc._.ww_quotes", "doc._.ww_quote_via", "doc._.ww_claims"],
+)
+def make_events(nlp: Language, name: str, roles: bool, roles_apply_to: str,
+                roles_prune: float, roles_threshold: float | None,
+                roles_model: str | None) -> EventsComponent:
+    """``roles_apply_to``: "uncased" (default; the model was trained on wire copy) or "all";
+    ``roles_prune`` drops rule arguments whose probability in their role is below it."""
+    return EventsComponent(roles, roles_apply_to, roles_prune, roles_threshold, roles_model)
