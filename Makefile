@@ -12,8 +12,9 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The export extra too: every documented command (export --format parquet included) works.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[export]'
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml $(STAMP)

@@ -25,9 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from wirewatch.ingest.document import Document
-from wirewatch.pipeline import load_pipeline, process
-from wirewatch.pipeline.record import to_record
+from wirewatch.api import Document, extract_records, load_pipeline
 from wirewatch.store import open_store
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -47,9 +45,9 @@ def load(paths: tuple[Path, ...], limit: int | None) -> list[Document]:
     return documents[:limit] if limit else documents
 
 
-def records(nlp: Any, documents: list[Document]) -> Iterator[dict[str, Any]]:
-    for document, doc in process(nlp, documents):
-        yield to_record(document, doc, include_text=True)
+def records(documents: list[Document]) -> Iterator[dict[str, Any]]:
+    """What ``wirewatch ingest`` stores: records with their texts."""
+    return extract_records(documents, include_text=True)
 
 
 def main() -> None:
@@ -65,11 +63,11 @@ def main() -> None:
     if missing:
         raise SystemExit(f"corpus not found: {', '.join(missing)}")
     documents = load(SOURCES, args.limit)
-    nlp = load_pipeline()
-    list(process(nlp, [Document(id="w", text=d.text) for d in documents[:5]]))  # warm up
+    load_pipeline()
+    list(extract_records(Document(id="w", text=d.text) for d in documents[:5]))  # warm up
 
     t0 = time.perf_counter()
-    extracted = list(records(nlp, documents))
+    extracted = list(records(documents))
     extract_s = time.perf_counter() - t0
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,7 +76,7 @@ def main() -> None:
             args.db.unlink()
         with open_store(db) as store:
             t0 = time.perf_counter()
-            source = extracted if args.store_only else records(nlp, documents)
+            source = extracted if args.store_only else records(documents)
             stats = store.add_records(source, batch_size=args.batch_size)
             second_s = time.perf_counter() - t0
             counts = store.counts()

@@ -6,7 +6,8 @@ import pytest
 
 import wirewatch.extract.claims  # noqa: F401  (registers the factories)
 import wirewatch.extract.quotes  # noqa: F401
-from wirewatch.extract.attribution import load_cues, sentence_attribution
+from wirewatch.extract.attribution import sentence_attribution
+from wirewatch.knowledge.cues import load_cues
 from wirewatch.nlp.model import load_base_model
 from wirewatch.nlp.spans import source_text
 

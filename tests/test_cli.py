@@ -212,3 +212,55 @@ def test_ingest_is_idempotent_and_lists_incidents(tmp_path: Path):
     assert killed["min"] == 7 and killed["max"] == 11 and bombing["conflicting"]
     table = runner.invoke(app, ["incidents", "--db", str(db)], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "Mogadishu" in table.stdout
+
+
+def test_commands_and_export_formats_come_from_entry_points():
+    from importlib.metadata import entry_points
+
+    from wirewatch.export.formats import format_names
+
+    declared = {ep.name for ep in entry_points(group="wirewatch.commands")}
+    assert {"extract", "ingest", "incidents", "search", "geocode", "export", "eval"} <= declared
+    help_text = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).stdout
+    assert all(name in help_text for name in declared)
+    assert format_names() == ["acled-csv", "geojson", "jsonl", "parquet", "stix"]
+
+
+def test_python_dash_m_runs_the_same_app():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "wirewatch.cli", "eval", "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "muc4" in done.stdout and "merge" in done.stdout
+
+
+def _one_line_naming(result, extra: str) -> None:
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("error:") and f"pip install 'wirewatch[{extra}]'" in line
+
+
+def test_missing_parquet_writer_names_the_extra(tmp_path: Path, monkeypatch):
+    import sys
+
+    from wirewatch.store import open_store
+
+    db = tmp_path / "w.db"
+    open_store(str(db)).close()
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # "not installed"
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    result = runner.invoke(app, ["export", "--db", str(db), "--format", "parquet",
+                                 "-o", str(tmp_path / "x.parquet"), "--quiet"])
+    _one_line_naming(result, "export")
+    assert not (tmp_path / "x.parquet").exists()
+
+
+def test_missing_postgres_driver_names_the_extra(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # "not installed"
+    result = runner.invoke(app, ["incidents", "--db", "postgresql://u@127.0.0.1:9/none"])
+    _one_line_naming(result, "postgres")

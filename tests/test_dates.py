@@ -8,9 +8,12 @@ import pytest
 
 from wirewatch.nlp.model import load_base_model
 from wirewatch.pipeline.times import TimesComponent
+from wirewatch.resolve.date_grammar import candidates
+from wirewatch.resolve.date_rules import RULES
 from wirewatch.resolve.dates import (
     default_grammar,
     find_times,
+    load_lexicon,
     resolve_expression,
     select,
 )
@@ -286,7 +289,41 @@ def test_trigger_windows_find_what_a_full_scan_finds(shared_dir) -> None:
     ]
     for text in texts:
         for lenient in (False, True):
-            fast = select(grammar.candidates(text, lenient=lenient))
-            full = select(grammar.candidates(text, lenient=lenient, windowed=False))
+            fast = select(candidates(grammar, text, lenient=lenient))
+            full = select(candidates(grammar, text, lenient=lenient, windowed=False))
             assert fast == full
             assert fast
+
+
+@pytest.mark.parametrize("compiled", default_grammar().rules, ids=lambda c: c.rule.name)
+def test_every_rule_reads_its_examples(compiled) -> None:
+    grammar = default_grammar()
+    for example in compiled.rule.examples:
+        found = [
+            compiled.rule.read(m, example, grammar.lex) for m in compiled.pattern.finditer(example)
+        ]
+        assert any(found), example
+
+
+def test_rule_names_are_unique() -> None:
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "decade_edges",
+        "range_openers",
+        "range_connectives",
+        "month_list_connectives",
+        "weekend_prepositions",
+        "weekend_modifiers",
+        "ordinal_day_followers",
+    ],
+)
+def test_in_order_word_lists_are_prefix_free(field: str) -> None:
+    """These lists enter their pattern as written, which is only safe when order cannot matter."""
+    words = list(getattr(load_lexicon(), field))
+    assert all(isinstance(word, str) for word in words)  # a bare YAML "on" would be True
+    assert not [(a, b) for a in words for b in words if a != b and b.startswith(a)]

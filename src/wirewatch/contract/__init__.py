@@ -1,4 +1,9 @@
-"""The output contract: the JSON Schema, its vocabulary, and record validation."""
+"""The output contract: the JSON Schema, its vocabulary, and record validation.
+
+Bottom layer: every stage that names a status, a precision, a casualty kind or an event
+type imports it from here, so the words are declared once (``vocab``) and checked against
+the schema (``tests/test_contract.py``).
+"""
 
 from wirewatch.contract.validate import (
     CONTRACT_VERSION,
@@ -6,5 +11,74 @@ from wirewatch.contract.validate import (
     span_errors,
     validation_errors,
 )
+from wirewatch.contract.vocab import (
+    ARGUMENT_ROLES,
+    CASUALTY_KINDS,
+    CLAIM_STATUSES,
+    ENTITY_KINDS,
+    EVENT_STATUS,
+    EVENT_TIME_PRECISIONS,
+    EVENT_TYPES,
+    FACTUALITIES,
+    HARM_TYPES,
+    INCIDENT_GROUPS,
+    INCIDENT_TYPES,
+    LOCAL_PRECISIONS,
+    LOCATION_PRECISIONS,
+    PRECISION_RANK,
+    RESPONSIBILITY_MODES,
+    ROLE_MODEL_TYPES,
+    SPEECH_ACTS,
+    STATUS_ORDER,
+    TIME_PRECISIONS,
+    TIME_RANK,
+    VIOLENT_TYPES,
+    ArgumentRole,
+    CasualtyKind,
+    ClaimStatus,
+    EntityKind,
+    EventType,
+    Factuality,
+    LocationPrecision,
+    ResponsibilityMode,
+    Status,
+    TimePrecision,
+)
 
-__all__ = ["CONTRACT_VERSION", "record_schema", "span_errors", "validation_errors"]
+__all__ = [
+    "ARGUMENT_ROLES",
+    "CASUALTY_KINDS",
+    "CLAIM_STATUSES",
+    "CONTRACT_VERSION",
+    "ENTITY_KINDS",
+    "EVENT_STATUS",
+    "EVENT_TIME_PRECISIONS",
+    "EVENT_TYPES",
+    "FACTUALITIES",
+    "HARM_TYPES",
+    "INCIDENT_GROUPS",
+    "INCIDENT_TYPES",
+    "LOCAL_PRECISIONS",
+    "LOCATION_PRECISIONS",
+    "PRECISION_RANK",
+    "RESPONSIBILITY_MODES",
+    "ROLE_MODEL_TYPES",
+    "SPEECH_ACTS",
+    "STATUS_ORDER",
+    "TIME_PRECISIONS",
+    "TIME_RANK",
+    "VIOLENT_TYPES",
+    "ArgumentRole",
+    "CasualtyKind",
+    "ClaimStatus",
+    "EntityKind",
+    "EventType",
+    "Factuality",
+    "LocationPrecision",
+    "ResponsibilityMode",
+    "Status",
+    "TimePrecision",
+    "record_schema",
+    "span_errors",
+    "validation_errors",
+]

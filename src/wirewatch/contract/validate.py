@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 CONTRACT_VERSION = "1"
 
@@ -21,6 +22,10 @@ def record_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # Imported here: every stage imports the contract for its vocabulary, only a validating
+    # caller needs jsonschema (a tenth of a second to import).
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(record_schema())
 
 

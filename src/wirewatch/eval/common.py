@@ -1,6 +1,6 @@
 """Helpers shared by the event-argument scorers (MUC-4, WikiEvents): string normalisation,
 exact one-to-one alignment, P/R/F1, grouping of predicted fillers, sentences for error dumps,
-running the pipeline and printing role tables."""
+extracting benchmark texts (through ``wirewatch.api``) and printing role tables."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+#: Starts a progress task: (label, total or None) -> a function called once per item done.
+#: The CLI passes one that drives a progress bar; library callers pass nothing.
+TaskStarter = Callable[[str, int | None], Callable[[], None]]
 
 _PUNCT = str.maketrans("", "", string.punctuation)
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
@@ -157,25 +161,15 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return n
 
 
-def run_pipeline(texts: Sequence[tuple[str, str]], progress: Any = None,
-                 label: str = "extract") -> Iterator[dict[str, Any]]:
-    """Contract records for (id, text) pairs, in order: no publication date, no metadata
-    (what a benchmark gives). ``progress`` is a rich Progress or None."""
-    import time
+def extract_texts(texts: Sequence[tuple[str, str]], progress: TaskStarter | None = None,
+                  label: str = "extract") -> Iterator[dict[str, Any]]:
+    """Contract records for (id, text) pairs, in order, through the public API: no
+    publication date, no metadata (what a benchmark gives)."""
+    from wirewatch.api import Document, extract_records
 
-    from wirewatch.ingest.document import Document
-    from wirewatch.pipeline import load_pipeline, process
-    from wirewatch.pipeline.record import to_record
-
-    nlp = load_pipeline()
-    task = progress.add_task(label, total=len(texts), rate="") if progress else None
-    start = time.perf_counter()
+    tick = progress(label, len(texts)) if progress is not None else None
     documents = (Document(id=doc_id, text=text) for doc_id, text in texts)
-    for n, (document, doc) in enumerate(process(nlp, documents), start=1):
-        if progress is not None:
-            rate = n / max(time.perf_counter() - start, 1e-9)
-            progress.update(task, completed=n, rate=f"{rate:.1f} docs/s")
-        yield to_record(document, doc)
+    return extract_records(documents, progress=None if tick is None else lambda _record: tick())
 
 
 def score_table(title: str, rows: dict[str, dict[str, Any]], micro: dict[str, Any],

@@ -5,21 +5,20 @@ Two settings, as in the literature: *given names* (the gold toponym spans are ha
 pipeline finds the toponyms itself; recognition is scored by span overlap and resolution on
 the gold toponyms it found). Resolution reports acc@161km, median error and exact GeoNames id
 match; a toponym left without coordinates counts as a miss with the largest possible error.
+Both go through ``wirewatch.api`` (``geocode_spans`` and ``extract_records``); ``wirewatch eval
+geo`` calls ``evaluate``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-
-from wirewatch.eval.common import load_jsonl
+from wirewatch.eval.common import TaskStarter, load_jsonl
 
 #: Half the Earth's circumference: the error charged for a toponym left unlocated.
 MAX_ERROR_KM = 20_038.0
@@ -125,16 +124,16 @@ def _error_row(setting: str, doc: dict[str, Any], gold: dict[str, Any],
 
 def score_given(docs: Iterable[dict[str, Any]], country: str | None = None,
                 errors: list[dict[str, Any]] | None = None,
-                progress: Any = None) -> dict[str, Any]:
-    """Resolution given the gold spans, through the public ``geocode_names`` interface."""
-    from wirewatch.resolve.geocode import geocode_names
+                progress: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Resolution given the gold spans, through the public ``geocode_spans`` interface;
+    ``progress`` is called once per document."""
+    from wirewatch.api import geocode_spans
 
     res = Resolution()
     for doc in docs:
         golds = gold_toponyms(doc)
         if golds:
-            locs = geocode_names(doc["text"], [(g["start"], g["end"]) for g in golds],
-                                 country_bias=country)
+            locs = geocode_spans(doc["text"], [(g["start"], g["end"]) for g in golds], country)
             for g, loc in zip(golds, locs, strict=True):
                 err = res.add(g, loc)
                 if errors is not None and err > THRESHOLD_KM:
@@ -146,19 +145,18 @@ def score_given(docs: Iterable[dict[str, Any]], country: str | None = None,
 
 def score_end_to_end(docs: list[dict[str, Any]], country: str | None = None,
                      errors: list[dict[str, Any]] | None = None,
-                     progress: Any = None) -> dict[str, Any]:
-    """Recognition P/R/F1 of the pipeline's locations, and resolution of the found ones."""
-    from wirewatch.ingest.document import Document
-    from wirewatch.pipeline import load_pipeline, process
+                     progress: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Recognition P/R/F1 of the pipeline's locations, and resolution of the found ones;
+    ``progress`` is called once per document."""
+    from wirewatch.api import Document, extract_records
 
-    nlp = load_pipeline(country.upper() if country else None)
     documents = (Document(id=str(d.get("doc_id")), text=d["text"],
                           published=_date(d.get("date"))) for d in docs)
     res = Resolution()
     tp = n_pred = n_gold = 0
-    for doc, (_document, sdoc) in zip(docs, process(nlp, documents), strict=True):
+    for doc, record in zip(docs, extract_records(documents, country), strict=True):
         golds = gold_toponyms(doc)
-        locs = list(sdoc._.ww_locations or []) if sdoc is not None else []
+        locs = list(record.get("locations") or [])
         pred = [(loc["span"]["start"], loc["span"]["end"]) for loc in locs if loc.get("span")]
         matches = match_spans([(g["start"], g["end"]) for g in golds], pred)
         tp += len(matches)
@@ -180,27 +178,21 @@ def _date(value: Any) -> str | None:
 
 def evaluate(path: Path, settings: Iterable[str] = ("given", "end_to_end"),
              country: str | None = None, limit: int | None = None,
-             errors: list[dict[str, Any]] | None = None, quiet: bool = True
+             errors: list[dict[str, Any]] | None = None, progress: TaskStarter | None = None
              ) -> dict[str, Any]:
-    """Scores of one corpus file in the requested settings."""
-    from wirewatch.cli import _progress
-
+    """Scores of one corpus file in the requested settings; toponyms resolved more than
+    161 km off are appended to ``errors``."""
     docs = load_jsonl(path, limit)
     out: dict[str, Any] = {"path": str(path), "documents": len(docs)}
     for setting in settings:
-        with _progress(quiet, f"geo {setting}") as bar:
-            task = bar.add_task(setting, total=len(docs), rate="") if bar else None
-
-            def step(bar: Any = bar, task: Any = task) -> None:
-                if bar is not None:
-                    bar.advance(task)
-
-            scorer = score_given if setting == "given" else score_end_to_end
-            out[setting] = scorer(docs, country, errors, step)
+        tick = progress(f"geo {setting}", len(docs)) if progress is not None else None
+        scorer = score_given if setting == "given" else score_end_to_end
+        out[setting] = scorer(docs, country, errors, tick)
     return out
 
 
-def _iter_lines(result: dict[str, Any]) -> Iterator[str]:
+def result_lines(result: dict[str, Any]) -> Iterator[str]:
+    """The scores of one ``evaluate`` result as lines of text."""
     yield f"{result['path']}: {result['documents']} documents"
     given = result.get("given")
     if given:
@@ -213,37 +205,3 @@ def _iter_lines(result: dict[str, Any]) -> Iterator[str]:
                f"(tp {r['tp']}, pred {r['pred']}, gold {r['gold']})")
         yield (f"  end to end  : acc@161 {s['acc161']}  median {s['median_km']} km  "
                f"exact id {s['exact_id']}  (n={s['n']} found)")
-
-
-def register(eval_app: typer.Typer) -> None:
-    """Add ``wirewatch eval geo``."""
-
-    @eval_app.command("geo")
-    def geo(
-        paths: Annotated[list[Path], typer.Argument(help="Geoparsing JSONL files (LGL, GeoVirus).")],
-        setting: Annotated[str, typer.Option(
-            "--setting", help="given, end_to_end or both.")] = "both",
-        country: Annotated[str | None, typer.Option(
-            "--country", help="Country bias (ISO code) for ambiguous names.")] = None,
-        limit: Annotated[int | None, typer.Option(help="Score only the first N documents.")] = None,
-        errors_file: Annotated[Path | None, typer.Option(
-            "--errors", help="Write every toponym resolved more than 161 km off as JSONL.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    ) -> None:
-        """Geoparsing: resolution given gold names, and end-to-end recognition + resolution."""
-        if setting not in ("given", "end_to_end", "both"):
-            raise typer.BadParameter("use given, end_to_end or both", param_hint="--setting")
-        settings = ("given", "end_to_end") if setting == "both" else (setting,)
-        errors: list[dict[str, Any]] | None = [] if errors_file else None
-        results = [evaluate(p, settings, country, limit, errors, quiet or as_json) for p in paths]
-        if errors_file is not None and errors is not None:
-            with errors_file.open("w", encoding="utf-8") as fh:
-                for row in errors:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        if as_json:
-            typer.echo(json.dumps(results if len(results) > 1 else results[0], indent=2))
-        else:
-            for result in results:
-                for line in _iter_lines(result):
-                    typer.echo(line)

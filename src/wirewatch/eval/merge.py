@@ -6,22 +6,24 @@ stored incident holding most of its events (ties: the violent incident, then the
 its earlier event); an
 article without an incident event is a singleton. Scores: B-cubed and pairwise P/R/F1. The
 error dump lists wrong merges (article pairs put together that gold keeps apart) with the
-evidence that linked them, and missed merges.
+evidence that linked them, and missed merges. Articles are read and extracted through
+``wirewatch.api`` and stored by ``wirewatch.store.ingest``; ``wirewatch eval merge``
+calls ``evaluate``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from itertools import combinations
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
-import typer
+
+from wirewatch.eval.common import TaskStarter
 
 
 def _f1(p: float, r: float) -> float:
@@ -64,10 +66,6 @@ def pairwise(gold: Mapping[str, Hashable], predicted: Mapping[str, Hashable]) ->
     return {"p": p, "r": r, "f1": _f1(p, r)}
 
 
-def register(eval_app: typer.Typer) -> None:
-    eval_app.command("merge")(merge_command)
-
-
 def _read_gold(path: Path, violent_only: bool) -> list[dict[str, Any]]:
     rows = []
     with path.open(encoding="utf-8") as handle:
@@ -81,17 +79,31 @@ def _read_gold(path: Path, violent_only: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _extract(rows: list[dict[str, Any]], quiet: bool) -> list[dict[str, Any]]:
-    from wirewatch.cli import _records
+#: The article fields handed to the pipeline (what an ingested JSONL line would carry).
+ARTICLE_FIELDS = ("id", "title", "published", "text", "url")
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "articles.jsonl"
-        with path.open("w", encoding="utf-8") as out:
-            for row in rows:
-                out.write(json.dumps({k: row.get(k) for k in ("id", "title", "published",
-                                                               "text", "url")}) + "\n")
-        return list(_records([str(path)], None, None, 2_000_000, None, quiet, "extract",
-                             include_text=True))
+
+def _ingest_articles(rows: list[dict[str, Any]], db: str, progress: TaskStarter | None) -> None:
+    """Read the articles as the JSONL reader would, extract them and store them in ``db``."""
+    from wirewatch.api import documents_from_rows
+    from wirewatch.store.ingest import ingest
+
+    tick = progress("extract", len(rows)) if progress is not None else None
+    documents = documents_from_rows({k: row.get(k) for k in ARTICLE_FIELDS} for row in rows)
+    ingest(documents, db, progress=None if tick is None else lambda _record: tick())
+
+
+def _load_records(rows: list[dict[str, Any]], path: Path) -> list[dict[str, Any]]:
+    """The saved records of the articles ``rows`` (JSONL at ``path``), with their texts."""
+    wanted = {row["id"] for row in rows}
+    texts = {row["id"]: row["text"] for row in rows}
+    extracted = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record.get("id") in wanted:
+                extracted.append({**record, "text": texts[record["id"]]})
+    return extracted
 
 
 #: Tie-break between an article's incidents: violence before arrests before protests.
@@ -169,56 +181,39 @@ def error_pairs(
     return errors
 
 
-def merge_command(
-    path: Annotated[Path, typer.Argument(help="Articles with gold incident_id (JSONL).")],
-    db: Annotated[str | None, typer.Option(
-        "--db", help="Keep the database here (default: a temporary file).")] = None,
-    records: Annotated[Path | None, typer.Option(
-        "--records", help="Use these extracted records (JSONL) instead of extracting.")] = None,
-    violent_only: Annotated[bool, typer.Option(
-        "--violent-only", help="Only articles flagged violent_incident (ECB+).")] = False,
-    errors: Annotated[Path | None, typer.Option(
-        "--errors", help="Write wrong and missed merges here (JSONL).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-) -> None:
-    """Score article-level incident merging: B-cubed and pairwise P/R/F1."""
+def evaluate(path: Path, db: str | None = None, records: Path | None = None,
+             violent_only: bool = False, progress: TaskStarter | None = None
+             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Extract and ingest the articles of ``path`` into one empty database (``db``, default a
+    temporary file) and score the incidents; ``records`` (JSONL) skips the extraction.
+    Returns (scores, wrong and missed merges)."""
     from wirewatch.store import open_store
 
     rows = _read_gold(path, violent_only)
-    if records is not None:
-        wanted = {row["id"] for row in rows}
-        texts = {row["id"]: row["text"] for row in rows}
-        extracted = []
-        with records.open(encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                if record.get("id") in wanted:
-                    extracted.append({**record, "text": texts[record["id"]]})
-    else:
-        extracted = _extract(rows, quiet)
     with tempfile.TemporaryDirectory() as tmp:
         target = db or str(Path(tmp) / "merge.db")
-        with open_store(target) as store:
-            store.add_records(extracted)
+        if records is not None:
+            with open_store(target) as store:
+                store.add_records(_load_records(rows, records))
+        else:
+            _ingest_articles(rows, target, progress)
         scores, gold, predicted = score_database(target, rows)
     wrong = error_pairs(rows, gold, predicted)
     scores["wrong_merges"] = sum(e["error"] == "wrong_merge" for e in wrong)
     scores["missed_merges"] = sum(e["error"] == "missed_merge" for e in wrong)
-    if errors is not None:
-        with errors.open("w", encoding="utf-8") as out:
-            for item in wrong:
-                out.write(json.dumps(item, ensure_ascii=False) + "\n")
-    if as_json:
-        sys.stdout.write(json.dumps(scores) + "\n")
-        return
+    return scores, wrong
+
+
+def summary_lines(name: str, scores: dict[str, Any], wrong: list[dict[str, Any]]) -> list[str]:
+    """The scores as text, with the first ten wrong merges."""
     b, p = scores["bcubed"], scores["pairwise"]
-    typer.echo(
-        f"{path.name}: {scores['articles']} articles, {scores['gold_incidents']} gold / "
-        f"{scores['predicted_incidents']} predicted incidents\n"
-        f"  B-cubed   P {b['p']:.1f}  R {b['r']:.1f}  F1 {b['f1']:.1f}\n"
-        f"  pairwise  P {p['p']:.1f}  R {p['r']:.1f}  F1 {p['f1']:.1f}\n"
-        f"  {scores['wrong_merges']} wrong merges, {scores['missed_merges']} missed merges"
-    )
-    for item in [e for e in wrong if e["error"] == "wrong_merge"][:10]:
-        typer.echo(f"  wrong: {item['a']['title']!r} + {item['b']['title']!r}")
+    lines = [
+        f"{name}: {scores['articles']} articles, {scores['gold_incidents']} gold / "
+        f"{scores['predicted_incidents']} predicted incidents",
+        f"  B-cubed   P {b['p']:.1f}  R {b['r']:.1f}  F1 {b['f1']:.1f}",
+        f"  pairwise  P {p['p']:.1f}  R {p['r']:.1f}  F1 {p['f1']:.1f}",
+        f"  {scores['wrong_merges']} wrong merges, {scores['missed_merges']} missed merges",
+    ]
+    lines += [f"  wrong: {item['a']['title']!r} + {item['b']['title']!r}"
+              for item in [e for e in wrong if e["error"] == "wrong_merge"][:10]]
+    return lines

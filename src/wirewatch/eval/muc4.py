@@ -4,31 +4,29 @@ wirewatch's events become the five GRIT roles (``predicted_templates``); each pr
 entity (one string) matches a gold entity iff its normalised string equals one of the gold
 entity's normalised mentions; predicted and gold entities are aligned one-to-one per
 document and role; P = matched / predicted and R = matched / gold, micro-averaged over all
-roles and documents (``score_muc4``). Event types are not scored.
-
-No ``from __future__ import annotations`` here: typer evaluates the command's annotations,
-which are imported lazily from wirewatch.cli inside ``register`` to avoid an import cycle.
+roles and documents (``score_muc4``). Event types are not scored. ``evaluate`` runs the
+pipeline through ``wirewatch.api``; ``wirewatch eval muc4`` calls it.
 """
+
+from __future__ import annotations
 
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from wirewatch.eval.common import (
     Counts,
+    TaskStarter,
+    extract_texts,
     load_jsonl,
     max_matching,
     merge_fillers,
     normalise,
-    run_pipeline,
     score_table,
     sentence_at,
-    write_jsonl,
 )
 
 ROLES: tuple[str, ...] = ("PerpInd", "PerpOrg", "Target", "Victim", "Weapon")
@@ -205,8 +203,9 @@ def error_classes(errors: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 # --------------------------------------------------------------------------- running
 
 
-def _explain(errors: list[dict[str, Any]], docs: Mapping[str, Mapping[str, Any]],
-             fillers: Mapping[str, dict[str, list[list[Filler]]]]) -> list[dict[str, Any]]:
+def explain_errors(errors: list[dict[str, Any]], docs: Mapping[str, Mapping[str, Any]],
+                   fillers: Mapping[str, dict[str, list[list[Filler]]]]
+                   ) -> list[dict[str, Any]]:
     """Errors with the sentence they come from (and the event behind a false positive)."""
     out = []
     for e in errors:
@@ -235,13 +234,14 @@ def _raw_entity(docs: Mapping[str, Mapping[str, Any]], error: Mapping[str, Any]
     return []
 
 
-def evaluate(path: Path, limit: int | None = None, progress: Any = None,
+def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None = None,
              from_records: Path | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run the pipeline on a GRIT file and score it; returns (result, side data for dumps)."""
+    """Run the pipeline on a GRIT file and score it; returns (result, side data for dumps:
+    ``docs``, ``fillers``, ``predictions`` and ``records`` by document)."""
     docs = load_jsonl(path, limit)
     load_seconds = 0.0
     if from_records is None:  # load the models outside the timed run
-        from wirewatch.pipeline import load_pipeline
+        from wirewatch.api import load_pipeline
 
         start = time.perf_counter()
         load_pipeline()
@@ -251,7 +251,7 @@ def evaluate(path: Path, limit: int | None = None, progress: Any = None,
         by_id = {r["id"]: r for r in load_jsonl(from_records)}
         records = [by_id.get(d["docid"], {"id": d["docid"]}) for d in docs]
     else:
-        records = list(run_pipeline([(d["docid"], d["doctext"]) for d in docs], progress, "muc4"))
+        records = list(extract_texts([(d["docid"], d["doctext"]) for d in docs], progress, "muc4"))
     seconds = time.perf_counter() - start
     fillers = {r["id"]: predicted_fillers(r) for r in records}
     predictions = {docid: {role: [g[0].text for g in groups] for role, groups in f.items()}
@@ -277,44 +277,3 @@ def print_result(result: Mapping[str, Any], title: str) -> None:
                   f"documents in {result['seconds']} s ({result['docs_per_second']} docs/s)"
                   + (f", {result['failed']} failed" if result.get("failed") else ""))
     console.print("errors: " + ", ".join(f"{k} {v}" for k, v in result["error_classes"].items()))
-
-
-def register(eval_app: typer.Typer) -> None:
-    """Add ``wirewatch eval muc4``."""
-    from wirewatch.cli import Quiet, _progress
-
-    @eval_app.command("muc4")
-    def muc4(
-        path: Annotated[Path, typer.Argument(help="GRIT JSONL (e.g. muc4/grit_dev.jsonl).")],
-        limit: Annotated[int | None, typer.Option("--limit", help="Score the first N docs.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-        errors_file: Annotated[Path | None, typer.Option(
-            "--errors", help="Write false positives and misses with sentences (JSONL).")] = None,
-        predictions_file: Annotated[Path | None, typer.Option(
-            "--predictions", help="Write the predicted role fillers per document (JSONL).")] = None,
-        records_file: Annotated[Path | None, typer.Option(
-            "--records", help="Write the pipeline's contract records (JSONL).")] = None,
-        from_records: Annotated[Path | None, typer.Option(
-            "--from-records", help="Score records saved with --records instead of running "
-            "the pipeline.")] = None,
-        quiet: Quiet = False,
-    ) -> None:
-        """Event role fillers on MUC-4 (lower-case text), GRIT CEAF-REE per role and micro."""
-        with _progress(quiet or as_json, "muc4") as progress:
-            result, side = evaluate(path, limit, progress, from_records)
-        if errors_file is not None:
-            write_jsonl(errors_file, _explain(result["errors"], side["docs"], side["fillers"]))
-        if predictions_file is not None:
-            write_jsonl(predictions_file, ({"docid": d, "predicted": p}
-                                           for d, p in side["predictions"].items()))
-        if records_file is not None:
-            write_jsonl(records_file, side["records"])
-        if as_json:
-            import json
-
-            typer.echo(json.dumps({k: v for k, v in result.items() if k != "errors"}, indent=2))
-        else:
-            print_result(result, "MUC-4")
-        if errors_file is not None and not quiet:
-            typer.echo(f"{len(result['errors'])} error cases -> {errors_file}", err=True)
-

@@ -7,17 +7,20 @@ matched content has the right source when any mention of the predicted source ov
 gold source span: the source span itself, the local mention the claim was read from
 (``source_mention``, e.g. the pronoun before the cue), or any mention of the source entity.
 A gold attribution without a source is right when the prediction names no source span.
-Attribution F1 counts contents that match with the right source.
+Attribution F1 counts contents that match with the right source. ``evaluate`` runs the
+pipeline through ``wirewatch.api``; ``wirewatch eval polnear`` calls it.
 """
+
+from __future__ import annotations
 
 import json
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
+from wirewatch.eval.common import TaskStarter
 
 #: Characters trimmed from both ends before an exact comparison.
 _TRIM = string.punctuation + string.whitespace + "“”‘’„«»―—–\u00a0"
@@ -74,7 +77,7 @@ class Counts:
     exact: int = 0
     source_right: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         for name in ("gold", "predicted", "matched", "exact", "source_right"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -315,26 +318,30 @@ def score(
 # --------------------------------------------------------------------------- running
 
 
-def run_pipeline(recs: list[dict[str, Any]], progress: Any = None) -> Iterator[dict[str, Any]]:
-    """The wirewatch record of each PolNeAR document, in order."""
-    from wirewatch.ingest.document import Document
-    from wirewatch.pipeline import load_pipeline, process
-    from wirewatch.pipeline.record import to_record
+def extract_gold(recs: list[dict[str, Any]], progress: TaskStarter | None = None
+                 ) -> Iterator[dict[str, Any]]:
+    """The wirewatch record of each PolNeAR document, in order (through the public API)."""
+    from wirewatch.api import Document, extract_records
 
-    nlp = load_pipeline()
+    tick = progress("polnear", len(recs)) if progress is not None else None
     documents = (
         Document(id=r["doc_id"], text=r["text"], title=r.get("title"),
                  outlet=r.get("publisher"), published=r.get("date"))
         for r in recs
     )
-    task = progress.add_task("polnear", total=len(recs), rate="") if progress else None
-    for document, doc in process(nlp, documents):
-        if progress is not None:
-            progress.advance(task)
-        yield to_record(document, doc)
+    return extract_records(documents, progress=None if tick is None else lambda _record: tick())
 
 
-def _print(result: dict[str, Any]) -> None:
+def evaluate(path: Path, limit: int | None = None, all_annotations: bool = False,
+             errors: list[dict[str, Any]] | None = None, progress: TaskStarter | None = None
+             ) -> dict[str, Any]:
+    """Run the pipeline on a PolNeAR file (primary annotations unless ``all_annotations``)
+    and score it; missed, spurious and wrong-source cases are appended to ``errors``."""
+    recs = load_gold(path, primary_only=not all_annotations)[:limit]
+    return score(zip(recs, extract_gold(recs, progress), strict=True), errors)
+
+
+def print_result(result: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -354,37 +361,3 @@ def _print(result: dict[str, Any]) -> None:
     for name, s in result["breakdown"].items():
         row(name, s)
     Console(width=max(Console().width, 130)).print(table)
-
-
-def register(eval_app: typer.Typer) -> None:
-    """Add ``wirewatch eval polnear`` (annotations evaluate here: no ``__future__`` import,
-    so the shared option types can be imported lazily without an import cycle)."""
-    from wirewatch.cli import Quiet, _progress
-
-    @eval_app.command("polnear")
-    def polnear(
-        path: Annotated[Path, typer.Argument(help="PolNeAR JSONL (e.g. polnear/dev.jsonl).")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-        errors_file: Annotated[Path | None, typer.Option(
-            "--errors", help="Write missed, spurious and wrong-source cases here (JSONL).")] = None,
-        limit: Annotated[int | None, typer.Option("--limit", help="Score the first N docs.")] = None,
-        all_annotations: Annotated[bool, typer.Option(
-            "--all-annotations", help="Also score non-primary annotations.")] = False,
-        quiet: Quiet = False,
-    ) -> None:
-        """Content and source of quotes and claims against PolNeAR (primary annotations)."""
-        recs = load_gold(path, primary_only=not all_annotations)[:limit]
-        errors: list[dict[str, Any]] | None = [] if errors_file else None
-        with _progress(quiet or as_json, "polnear") as progress:
-            result = score(zip(recs, run_pipeline(recs, progress), strict=True), errors)
-        if errors_file is not None and errors is not None:
-            with errors_file.open("w", encoding="utf-8") as f:
-                for e in errors:
-                    f.write(json.dumps(e, ensure_ascii=False) + "\n")
-        if as_json:
-            typer.echo(json.dumps(result, indent=2))
-        else:
-            _print(result)
-        if errors_file is not None and not quiet:
-            typer.echo(f"{len(errors or [])} error cases -> {errors_file}", err=True)
-

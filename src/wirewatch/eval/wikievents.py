@@ -8,30 +8,29 @@ Per document, group and role the gold entities are coreference clusters; a predi
 spans overlaps any mention of the cluster; the alignment is one-to-one; P/R/F1 are
 micro-averaged. Event detection: a gold event of a mapped type is found when a predicted
 event of the same group has its trigger or its evidence overlapping the gold trigger.
-
-No ``from __future__ import annotations`` here: typer evaluates the command's annotations,
-which are imported lazily from wirewatch.cli inside ``register`` to avoid an import cycle.
+``evaluate`` runs the pipeline through ``wirewatch.api``; ``wirewatch eval wikievents``
+calls it.
 """
+
+from __future__ import annotations
 
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from wirewatch.eval.common import (
     Counts,
+    TaskStarter,
+    extract_texts,
     load_jsonl,
     max_matching,
     merge_fillers,
     prf,
-    run_pipeline,
     score_table,
     sentence_at,
-    write_jsonl,
 )
 
 GROUPS: tuple[str, ...] = ("violence", "COERCE", "THREATEN", "PROTEST")
@@ -282,14 +281,14 @@ def error_classes(errors: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 # --------------------------------------------------------------------------- running
 
 
-def evaluate(path: Path, limit: int | None = None, progress: Any = None,
+def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None = None,
              from_records: Path | None = None, actual_only: bool = False
              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run the pipeline on a WikiEvents file and score it; returns (result, records)."""
     docs = load_jsonl(path, limit)
     load_seconds = 0.0
     if from_records is None:  # load the models outside the timed run
-        from wirewatch.pipeline import load_pipeline
+        from wirewatch.api import load_pipeline
 
         start = time.perf_counter()
         load_pipeline()
@@ -299,8 +298,8 @@ def evaluate(path: Path, limit: int | None = None, progress: Any = None,
         by_id = {r["id"]: r for r in load_jsonl(from_records)}
         records = [by_id.get(d["doc_id"], {"id": d["doc_id"]}) for d in docs]
     else:
-        records = list(run_pipeline([(d["doc_id"], d["text"]) for d in docs], progress,
-                                    "wikievents"))
+        records = list(extract_texts([(d["doc_id"], d["text"]) for d in docs], progress,
+                                     "wikievents"))
     seconds = time.perf_counter() - start
     result = score_wikievents(docs, {r["id"]: r for r in records}, actual_only)
     result["load_seconds"] = round(load_seconds, 1)
@@ -334,40 +333,3 @@ def print_result(result: Mapping[str, Any]) -> None:
                   f"{result['seconds']} s ({result['docs_per_second']} docs/s)"
                   + (f", {result['failed']} failed" if result.get("failed") else ""))
     console.print("errors: " + ", ".join(f"{k} {v}" for k, v in result["error_classes"].items()))
-
-
-def register(eval_app: typer.Typer) -> None:
-    """Add ``wirewatch eval wikievents``."""
-    from wirewatch.cli import Quiet, _progress
-
-    @eval_app.command("wikievents")
-    def wikievents(
-        path: Annotated[Path, typer.Argument(help="WikiEvents JSONL (e.g. wikievents/dev.jsonl).")],
-        limit: Annotated[int | None, typer.Option("--limit", help="Score the first N docs.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-        errors_file: Annotated[Path | None, typer.Option(
-            "--errors", help="Write false positives and misses with sentences (JSONL).")] = None,
-        actual_only: Annotated[bool, typer.Option(
-            "--actual-only", help="Score only predicted events with factuality actual.")] = False,
-        records_file: Annotated[Path | None, typer.Option(
-            "--records", help="Write the pipeline's contract records (JSONL).")] = None,
-        from_records: Annotated[Path | None, typer.Option(
-            "--from-records", help="Score records saved with --records instead of running "
-            "the pipeline.")] = None,
-        quiet: Quiet = False,
-    ) -> None:
-        """Document-level role fillers and event detection on WikiEvents (KAIROS mapped)."""
-        with _progress(quiet or as_json, "wikievents") as progress:
-            result, records = evaluate(path, limit, progress, from_records, actual_only)
-        if errors_file is not None:
-            write_jsonl(errors_file, result["errors"])
-        if records_file is not None:
-            write_jsonl(records_file, records)
-        if as_json:
-            import json
-
-            typer.echo(json.dumps({k: v for k, v in result.items() if k != "errors"}, indent=2))
-        else:
-            print_result(result)
-        if errors_file is not None and not quiet:
-            typer.echo(f"{len(result['errors'])} error cases -> {errors_file}", err=True)

@@ -1,14 +1,29 @@
-"""Writers: ACLED-style CSV, GeoJSON, Parquet and JSONL (STIX lives in ``stix.py``)."""
+"""Writers: ACLED-style CSV, GeoJSON, Parquet and JSONL (STIX lives in ``stix.py``), and the
+registry of export formats.
+
+Formats are entry points of the ``wirewatch.export_formats`` group (name -> a function
+``write(items, path)``), declared in pyproject.toml; another installed package can add a
+format the same way, and ``wirewatch export --format`` offers every one it finds.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wirewatch.export.rows import ExportIncident
+from wirewatch.extras import require
+
+if TYPE_CHECKING:  # annotations only: the CLI reads the format names without the store
+    from wirewatch.export.rows import ExportIncident
+
+#: Entry-point group of the export formats.
+ENTRY_POINT_GROUP = "wirewatch.export_formats"
+
+Writer = Callable[[Sequence["ExportIncident"], Path], None]
 
 #: ACLED-compatible columns, in ACLED's order where ACLED has them.
 ACLED_COLUMNS = (
@@ -111,8 +126,8 @@ def write_jsonl(items: Sequence[ExportIncident], path: Path) -> None:
 
 def write_parquet(items: Sequence[ExportIncident], path: Path) -> None:
     """Flat columns (ACLED's plus ours); nested values (casualties, members) as JSON text."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow", "export", "Parquet export")
+    pq = require("pyarrow.parquet", "export", "Parquet export")
 
     rows = []
     for item in items:
@@ -160,20 +175,18 @@ def write_parquet(items: Sequence[ExportIncident], path: Path) -> None:
     pq.write_table(table, path)
 
 
+def format_names() -> list[str]:
+    """The export formats installed (entry points of ``ENTRY_POINT_GROUP``), sorted."""
+    return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
+
+
+def writer(fmt: str) -> Writer:
+    """The writer registered for format ``fmt``; ValueError for an unknown format."""
+    for ep in entry_points(group=ENTRY_POINT_GROUP, name=fmt):
+        return ep.load()
+    raise ValueError(f"unknown export format {fmt!r} (installed: {', '.join(format_names())})")
+
+
 def write(items: Sequence[ExportIncident], fmt: str, path: Path) -> None:
-    """Write ``items`` in format ``fmt`` (see ``FORMATS``)."""
-    if fmt == "stix":
-        from wirewatch.export.stix import write_stix
-
-        write_stix(items, path)
-        return
-    FORMATS[fmt](items, path)
-
-
-FORMATS = {
-    "acled-csv": write_acled_csv,
-    "geojson": write_geojson,
-    "parquet": write_parquet,
-    "jsonl": write_jsonl,
-    "stix": None,
-}
+    """Write ``items`` in format ``fmt`` (one of ``format_names()``) to ``path``."""
+    writer(fmt)(items, path)

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import sqlalchemy as sa
-import yaml
 
+from wirewatch.knowledge import load_yaml
 from wirewatch.resolve.precision import (
     acled_geo_precision,
     acled_time_precision,
@@ -30,10 +28,9 @@ AGENT_ROLES = ("agent",)
 TARGET_ROLES = ("victim", "target")
 
 
-@lru_cache(maxsize=1)
 def _acled_types() -> dict[str, dict[str, list[str]]]:
-    text = resources.files("wirewatch.data").joinpath("acled_types.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """PLOVER type -> mode (or "default") -> [ACLED event type, sub-event type]."""
+    return load_yaml("acled_types.yaml")
 
 
 def acled_type(event_type: str, mode: str | None) -> tuple[str, str]:

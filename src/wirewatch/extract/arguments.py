@@ -9,13 +9,11 @@ subject of its own ("..., killing two officers") inherits from the clause it han
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from wirewatch.extract.triggers import lexicon
-from wirewatch.knowledge import load_yaml
 from wirewatch.knowledge.actors import actor_nouns, titles
+from wirewatch.knowledge.lexicons import trigger_lexicon, weapon_lemmas
 
 PERSON_PRONOUNS = frozenset({"him", "her", "them", "he", "she", "they", "us", "me", "you",
                              "himself", "herself", "themselves", "whom", "who"})
@@ -34,13 +32,6 @@ class Argument:
     head: Token
     start: int  # token offsets
     end: int
-
-
-@cache
-def weapon_lemmas() -> dict[str, str]:
-    """Weapon head lemma (or two-word phrase) -> weapon category (data/weapons.yaml)."""
-    raw = load_yaml("weapons.yaml")
-    return {str(w).lower(): cat for cat, words in raw.items() for w in words}
 
 
 def mention_bounds(token: Token) -> tuple[int, int]:
@@ -118,7 +109,7 @@ def resolve_relative(token: Token) -> Token:
 
 def message_owner(token: Token) -> Token | None:
     """For a message noun ("the Islamic State's video"), the token of its owner."""
-    if token.lemma_.lower() not in lexicon()["message_nouns"]:
+    if token.lemma_.lower() not in trigger_lexicon().message_nouns:
         return None
     for child in token.children:
         if child.dep_ in ("poss", "compound") and child.pos_ in ("PROPN", "NOUN"):
@@ -154,7 +145,7 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
             owner = message_owner(parent)
             if owner is not None:
                 return owner, False
-            if parent.lemma_.lower() not in lexicon()["message_nouns"]:
+            if parent.lemma_.lower() not in trigger_lexicon().message_nouns:
                 return parent, False
         node = parent
         hops += 1
@@ -199,7 +190,7 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
         owner = message_owner(tok)
         if owner is not None:
             tok = owner
-        if tok.i in event_nouns or tok.lemma_.lower() in lexicon()["message_nouns"]:
+        if tok.i in event_nouns or tok.lemma_.lower() in trigger_lexicon().message_nouns:
             return
         if tok.pos_ in ("PRON",) and tok.lower_ in ("it", "this", "that", "which", "what",
                                                      "his", "her", "their", "its", "own"):

@@ -10,20 +10,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
+from wirewatch.contract import EVENT_STATUS
+from wirewatch.knowledge.cues import Cues, load_cues
 from wirewatch.nlp.extensions import get_list
 from wirewatch.nlp.spans import SpanDict, span_of
 
-#: Statuses a claim can have (the event ``status`` enum has no "estimated": it maps to reported).
-CLAIM_STATUSES = ("reported", "estimated", "claimed", "denied", "unconfirmed", "alleged")
-#: Claim status -> event status.
-EVENT_STATUS = {"estimated": "reported"}
 #: Named-entity labels that can name a source.
 SOURCE_ENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 #: Dependency labels we climb through to find the subject a reporting verb shares.
@@ -33,61 +28,6 @@ _CLIMB_DEPS = frozenset(
 _NEG_WORDS = frozenset({"not", "n't", "never", "no"})
 #: A speaker quoting themselves or the reader: never an outside source.
 FIRST_SECOND_PERSON = frozenset({"i", "me", "we", "us", "you"})
-
-
-@dataclass(frozen=True)
-class Cues:
-    """The attribution lexicon, loaded once and shared read-only."""
-
-    verb_status: Mapping[str, str]
-    quote_verbs: frozenset[str]
-    hedges: frozenset[str]
-    unconfirmed_verbs: frozenset[str]
-    unconfirmed_words: frozenset[str]
-    according_to: tuple[tuple[str, str], ...]
-    self_report_nouns: frozenset[str]
-    self_report_verbs: frozenset[str]
-    pronouns: frozenset[str]
-    person_pronouns: frozenset[str]
-    #: Claims only: stance verbs, verbs whose object is content, verb -> content prepositions.
-    stance_verbs: frozenset[str] = frozenset()
-    object_content: frozenset[str] = frozenset()
-    prep_content: Mapping[str, frozenset[str]] | None = None
-    noun_cues: frozenset[str] = frozenset()
-    noun_preps: frozenset[str] = frozenset()
-
-
-def _parse_cues(raw: Mapping[str, Any]) -> Cues:
-    verb_status: dict[str, str] = {}
-    for status, lemmas in raw["verbs"].items():
-        if status not in CLAIM_STATUSES:
-            raise ValueError(f"cues.yaml: unknown status {status!r}")
-        for lemma in lemmas:
-            verb_status.setdefault(lemma, status)
-    return Cues(
-        verb_status=verb_status,
-        quote_verbs=frozenset(verb_status) | frozenset(raw.get("quote_only_verbs", ())),
-        hedges=frozenset(raw.get("hedges", ())),
-        unconfirmed_verbs=frozenset(raw["unconfirmed"].get("negated_verbs", ())),
-        unconfirmed_words=frozenset(raw["unconfirmed"].get("words", ())),
-        according_to=tuple((a, b) for a, b in raw.get("according_to", ())),
-        self_report_nouns=frozenset(raw["self_report"]["nouns"]),
-        self_report_verbs=frozenset(raw["self_report"]["verbs"]),
-        pronouns=frozenset(raw["pronouns"]),
-        person_pronouns=frozenset(raw["person_pronouns"]),
-        stance_verbs=frozenset(raw.get("stance_verbs", ())),
-        object_content=frozenset(raw.get("object_content", ())),
-        prep_content={k: frozenset(v) for k, v in (raw.get("prep_content") or {}).items()},
-        noun_cues=frozenset((raw.get("noun_cues") or {}).get("nouns", ())),
-        noun_preps=frozenset((raw.get("noun_cues") or {}).get("prepositions", ())),
-    )
-
-
-@lru_cache(maxsize=1)
-def load_cues() -> Cues:
-    """The packaged lexicon (``data/cues.yaml``), parsed once per process; immutable."""
-    text = resources.files("wirewatch.data").joinpath("cues.yaml").read_text(encoding="utf-8")
-    return _parse_cues(yaml.safe_load(text))
 
 
 # --------------------------------------------------------------------------- grammar helpers

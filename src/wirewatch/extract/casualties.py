@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.tokens import Span, Token
 
-from wirewatch.knowledge import load_yaml
 from wirewatch.knowledge.actors import actor_nouns
+from wirewatch.knowledge.lexicons import casualty_lexicon
 
-SLOTS = ("killed", "injured", "kidnapped", "arrested")
 _DIGITS = re.compile(r"^\d{1,3}(?:[,.]\d{3})*$|^\d+$")
 #: Patient dependency labels per part of speech of the casualty word.
 _PASSIVE = frozenset({"nsubjpass"})
@@ -32,21 +30,15 @@ class Casualty:
     end_char: int
 
 
-@cache
-def _lexicon() -> tuple[dict[str, str], dict[str, int | None], dict[str, int]]:
-    raw = load_yaml("casualties.yaml")
-    slot_of = {lemma: slot for slot, lemmas in raw["slots"].items() for lemma in lemmas}
-    return slot_of, dict(raw["vague_numbers"]), dict(raw["number_words"])
-
-
 def casualty_slot(token: Token) -> str | None:
     """The casualty slot a word reports ("killed" for kill/dead/death), or None."""
-    return _lexicon()[0].get(token.lemma_.lower())
+    return casualty_lexicon().slot_of.get(token.lemma_.lower())
 
 
 def parse_number(tokens: list[Token]) -> int | None:
     """Value of a number phrase: digits, number words ("twenty-five"), vague ("dozens")."""
-    _, vague, words = _lexicon()
+    lex = casualty_lexicon()
+    vague, words = lex.vague_numbers, lex.number_words
     text = " ".join(t.lower_ for t in tokens).replace("-", " ")
     if text in vague:
         return vague[text]
@@ -97,8 +89,9 @@ def _count_of(noun: Token) -> tuple[int | None, Token | None]:
             if child.lower_ == "no":
                 value = 0
             return value, child
-    if noun.lower_ in _lexicon()[1]:  # "dozens (of people)"
-        return _lexicon()[1][noun.lower_], noun
+    vague = casualty_lexicon().vague_numbers
+    if noun.lower_ in vague:  # "dozens (of people)"
+        return vague[noun.lower_], noun
     return None, None
 
 
@@ -138,7 +131,7 @@ def _near_number(word: Token) -> Token | None:
     start = max(word.sent.start, word.i - 4)
     for i in range(word.i - 1, start - 1, -1):
         tok = doc[i]
-        if tok.like_num or tok.lower_ in _lexicon()[1]:
+        if tok.like_num or tok.lower_ in casualty_lexicon().vague_numbers:
             return tok
         if tok.pos_ in ("VERB", "ADP") and tok.lower_ not in ("least", "about", "around"):
             break

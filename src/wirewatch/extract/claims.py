@@ -26,7 +26,6 @@ from spacy.tokens import Doc, Span, Token
 
 from wirewatch.extract.attribution import (
     FIRST_SECOND_PERSON,
-    Cues,
     Source,
     SourceResolver,
     according_to_source,
@@ -35,12 +34,12 @@ from wirewatch.extract.attribution import (
     is_passive,
     is_unconfirmed_marker,
     lemma_candidates,
-    load_cues,
     quoted_ranges,
     subject_of,
     unconfirmed_source,
 )
 from wirewatch.extract.quotes import paragraphs
+from wirewatch.knowledge.cues import Cues, load_cues
 from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)
 from wirewatch.nlp.extensions import get_list
 from wirewatch.nlp.spans import source_text, span_of

@@ -13,13 +13,19 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from wirewatch.contract import (
+    CASUALTY_KINDS,
+    HARM_TYPES,
+    LOCAL_PRECISIONS,
+    SPEECH_ACTS,
+    VIOLENT_TYPES,
+)
 from wirewatch.extract.arguments import (
     Argument,
     argument_entity,
     find_arguments,
-    weapon_lemmas,
 )
-from wirewatch.extract.casualties import SLOTS, Casualty, find_casualties
+from wirewatch.extract.casualties import Casualty, find_casualties
 from wirewatch.extract.factuality import factuality
 from wirewatch.extract.situate import (
     compatible_places,
@@ -35,19 +41,16 @@ from wirewatch.extract.status import (
     more_doubtful,
     sentence_status,
 )
-from wirewatch.extract.triggers import Trigger, find_triggers, lexicon
-from wirewatch.knowledge import load_yaml
+from wirewatch.extract.triggers import Trigger, find_triggers
 from wirewatch.knowledge.actors import actor_nouns
+from wirewatch.knowledge.lexicons import factuality_lexicon, trigger_lexicon, weapon_lemmas
 from wirewatch.nlp.extensions import get_list, register_extensions
 from wirewatch.nlp.spans import char_span, span_of
 
 register_extensions()
 
-#: Doubt grows left to right; merged mentions keep the most doubtful status.
+#: Determiners of a definite mention ("the attack") that refers back to an earlier event.
 ANAPHORIC_DETS = frozenset({"the", "this", "that"})
-VIOLENT = frozenset({"ASSAULT", "FIGHT"})
-#: Event types whose agent is often only implied by the sentence's one armed group.
-SPEECH_ACTS = frozenset({"THREATEN", "MOBILIZE", "DEMAND", "SUPPORT"})
 HARM_SLOTS = frozenset({"killed", "injured", "kidnapped"})
 ARREST_SLOTS = frozenset({"arrested"})
 
@@ -84,11 +87,11 @@ class EventExtractor:
     claims are set (the ``wirewatch_events`` component wraps it)."""
 
     def __init__(self) -> None:
-        lex = lexicon()
-        self.terror_words = lex["terror_words"]
-        self.message_nouns = lex["message_nouns"]
+        lex = trigger_lexicon()
+        self.terror_words = lex.terror_words
+        self.message_nouns = lex.message_nouns
         self.nouns = actor_nouns()
-        self.habitual = frozenset(load_yaml("factuality.yaml")["habitual"])
+        self.habitual = factuality_lexicon().habitual
 
     def find(self, doc: Doc) -> list[dict]:
         events: list[_Event] = []
@@ -129,7 +132,7 @@ class EventExtractor:
                 (t.mode for t in event.triggers if t.mode and not t.sense.weak), None)
             for trig in event.triggers:
                 event.contexts.update(trig.sense.contexts)
-                role = ("target" if event.type not in VIOLENT | {"COERCE"}
+                role = ("target" if event.type not in HARM_TYPES
                         else "victim" if trig.sense.casualty else "auto")
                 event.arguments.extend(
                     find_arguments(trig.token, trig.is_noun, sent, event_nouns, role))
@@ -145,7 +148,7 @@ class EventExtractor:
                 agent = self._sole_armed_group(doc, sent, primary.token.i)
                 if agent is not None:
                     event.arguments.append(agent)
-            if event.type in VIOLENT | {"COERCE"} and event.factuality == "actual":
+            if event.type in HARM_TYPES and event.factuality == "actual":
                 wanted = ARREST_SLOTS if event.type == "COERCE" else HARM_SLOTS
                 event.casualties = [c for c in casualties if c.slot in wanted]
             event.places, event.location = pick_location(doc, sent, primary.token)
@@ -201,10 +204,10 @@ class EventExtractor:
     def _supported(event: _Event, casualties: list[Casualty],
                    groups: dict[tuple[str, str], _Event]) -> bool:
         """A weak trigger ("strike", "hit") needs a casualty or weapon in its sentence."""
-        if casualties and event.type in VIOLENT | {"COERCE"}:
+        if casualties and event.type in HARM_TYPES:
             return True
         weapons = weapon_lemmas()
-        return any(t.lemma_.lower() in weapons for t in event.sent) and event.type in VIOLENT
+        return any(t.lemma_.lower() in weapons for t in event.sent) and event.type in VIOLENT_TYPES
 
     def _contexts(self, event: _Event, sent: Span) -> None:
         lemmas = {t.lemma_.lower() for t in sent}
@@ -223,7 +226,7 @@ class EventExtractor:
         primary = event.primary
         definite = primary.is_noun and any(
             c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS for c in primary.token.children)
-        elaboration = (event.type in VIOLENT | {"COERCE"} and event.factuality == "actual"
+        elaboration = (event.type in HARM_TYPES and event.factuality == "actual"
                        and event.location is None and (event.time is None
                                                        or not event.time.get("value")))
         if not (definite or elaboration):
@@ -329,10 +332,10 @@ class EventExtractor:
 
     @staticmethod
     def _event_for(events: list[_Event], sent: Span) -> _Event | None:
-        same = [e for e in events if e.sent == sent and e.type in VIOLENT]
+        same = [e for e in events if e.sent == sent and e.type in VIOLENT_TYPES]
         if same:
             return same[0]
-        before = [e for e in events if e.sent.start <= sent.start and e.type in VIOLENT
+        before = [e for e in events if e.sent.start <= sent.start and e.type in VIOLENT_TYPES
                   and e.factuality == "actual"]
         return before[-1] if before else None
 
@@ -353,11 +356,11 @@ class EventExtractor:
             event.contexts.add("terrorism") if any(
                 self._entity_kind(doc, r["entity"]) == "armed_group" for r in responsibility) else None
         if any(self._entity_kind(doc, a["entity"]) == "armed_group" for a in arguments
-               if a["role"] == "agent") and event.type in VIOLENT | {"THREATEN", "MOBILIZE"}:
+               if a["role"] == "agent") and event.type in VIOLENT_TYPES | {"THREATEN", "MOBILIZE"}:
             event.contexts.add("terrorism")
         confidence = 0.5 + (0.15 if not primary.sense.weak else 0.0)
         confidence += 0.05 * len({a["role"] for a in arguments})
-        confidence += 0.05 if any(v is not None for v in (casualties[s] for s in SLOTS)) else 0.0
+        confidence += 0.05 if any(casualties[s] is not None for s in CASUALTY_KINDS) else 0.0
         record = {
             "id": f"v{n}", "type": event.type, "mode": event.mode,
             "generic": self._generic(event, casualties, location, time),
@@ -386,9 +389,9 @@ class EventExtractor:
         if words & self.habitual or any(phrase in event.sent.text.lower()
                                         for phrase in self.habitual if " " in phrase):
             return True  # "has killed tens of thousands since 2009": a cumulative toll
-        if any(casualties[s] is not None for s in SLOTS):
+        if any(casualties[s] is not None for s in CASUALTY_KINDS):
             return False
-        if location and location.get("precision") in ("point", "city", "admin2"):
+        if location and location.get("precision") in LOCAL_PRECISIONS:
             return False
         token = event.primary.token
         return token.tag_ in ("NNS", "NNPS") and not any(
@@ -433,7 +436,7 @@ class EventExtractor:
 
     @staticmethod
     def _casualties(doc: Doc, event: _Event) -> dict:
-        out: dict = {slot: None for slot in SLOTS}
+        out: dict = {slot: None for slot in CASUALTY_KINDS}
         spans = []
         victim_kind = None
         for cas in event.casualties:
@@ -448,11 +451,11 @@ class EventExtractor:
 
 def _about_attack(verb) -> bool:
     """"blamed X for the bombing" / "accused X of the attack", not "accused them of spying"."""
-    lex = lexicon()
+    lex = trigger_lexicon()
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("for", "of", "on", "to"):
             for t in child.subtree:
-                if t.lemma_.lower() in lex["nouns"] or t.lemma_.lower() in lex["verbs"]:
+                if t.lemma_.lower() in lex.nouns or t.lemma_.lower() in lex.verbs:
                     return True
     return False
 

@@ -9,22 +9,14 @@ negated or foiled ("did not attack", "no attacks", "foiled a bombing").
 
 from __future__ import annotations
 
-from functools import cache
-
 from spacy.tokens import Token
 
-from wirewatch.knowledge import load_yaml
-
-
-@cache
-def _words() -> dict[str, frozenset[str]]:
-    raw = load_yaml("factuality.yaml")
-    return {k: frozenset(v) for k, v in raw.items()}
+from wirewatch.knowledge.lexicons import FactualityLexicon, factuality_lexicon
 
 
 def factuality(token: Token) -> str:
     """The factuality of the event stated by ``token`` (a trigger)."""
-    words = _words()
+    words = factuality_lexicon()
     if _negated(token, words):
         return "negated"
     own = _modal(token, words)
@@ -40,25 +32,25 @@ def factuality(token: Token) -> str:
         child, node = node, node.head
         hops += 1
         lemma = node.lemma_.lower()
-        if lemma in words["negators"] and child.dep_ in ("dobj", "xcomp", "ccomp", "pobj"):
+        if lemma in words.negators and child.dep_ in ("dobj", "xcomp", "ccomp", "pobj"):
             return "negated"
-        if lemma in words["future_governors"] and child.dep_ in (
+        if lemma in words.future_governors and child.dep_ in (
                 "dobj", "xcomp", "ccomp", "pobj", "prep", "advcl", "conj", "nsubjpass", "acl"):
             return "future"
-        if lemma in words["hypothetical_governors"] and child.dep_ in ("xcomp", "ccomp", "dobj"):
+        if lemma in words.hypothetical_governors and child.dep_ in ("xcomp", "ccomp", "dobj"):
             return "hypothetical"
         modal = _modal(node, words)
         if modal and child.dep_ in ("xcomp", "conj", "dobj", "advcl", "prep", "pobj"):
             return modal
         if node.dep_ in ("ROOT",) or node.pos_ == "VERB" and child.dep_ in ("nsubj", "nsubjpass"):
             break
-    if any(c.lower_ in words["future_modifiers"] for c in token.children
+    if any(c.lower_ in words.future_modifiers for c in token.children
            if c.dep_ in ("amod", "compound")):
         return "future"
     return "actual"
 
 
-def _negated(token: Token, words: dict[str, frozenset[str]]) -> bool:
+def _negated(token: Token, words: FactualityLexicon) -> bool:
     for child in token.children:
         if child.dep_ == "neg":
             return True
@@ -69,17 +61,17 @@ def _negated(token: Token, words: dict[str, frozenset[str]]) -> bool:
     return False
 
 
-def _modal(token: Token, words: dict[str, frozenset[str]]) -> str | None:
+def _modal(token: Token, words: FactualityLexicon) -> str | None:
     for child in token.children:
         low = child.lower_
         if child.dep_ in ("aux", "auxpass"):
-            if low in words["future_modals"]:
+            if low in words.future_modals:
                 return "future"
-            if low in words["hypothetical_modals"]:
+            if low in words.hypothetical_modals:
                 return "hypothetical"
-        if child.dep_ == "mark" and low in words["conditionals"]:
+        if child.dep_ == "mark" and low in words.conditionals:
             return "hypothetical"
-    if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words["conditionals"]
+    if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in words.conditionals
                                      for c in token.children):
         return "hypothetical"
     return None

@@ -30,16 +30,15 @@ from spacy.tokens import Doc, Token
 from wirewatch.extract.attribution import (
     SOURCE_ENT_TYPES,
     CharRanges,
-    Cues,
     Source,
     SourceResolver,
     according_to_source,
     cue_status,
     entity_span,
     is_quote_cue,
-    load_cues,
     subject_of,
 )
+from wirewatch.knowledge.cues import Cues, load_cues
 from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)
 from wirewatch.nlp.spans import char_span, source_text
 

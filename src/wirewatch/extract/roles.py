@@ -14,13 +14,14 @@ matches; ``apply_to="all"`` applies it everywhere.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from spacy.tokens import Doc
 
+from wirewatch.contract import ROLE_MODEL_TYPES
 from wirewatch.extract.role_features import CLASSES, N_FEATURES, candidates
+from wirewatch.knowledge import data_file
 from wirewatch.nlp.casing import is_uncased
 from wirewatch.nlp.extensions import register_extensions
 from wirewatch.nlp.spans import source_text, span_of
@@ -32,12 +33,11 @@ ROLE_OF_CLASS = {"PerpInd": "agent", "PerpOrg": "agent", "Target": "target",
                  "Victim": "victim", "Weapon": "instrument"}
 CLASSES_OF_ROLE = {"agent": ("PerpInd", "PerpOrg"), "target": ("Target",),
                    "victim": ("Victim",), "instrument": ("Weapon",)}
-#: Event types whose participants the model was trained on.
-VIOLENT_TYPES = frozenset({"ASSAULT", "FIGHT", "COERCE", "CRIME"})
 
 
 def model_path() -> Path:
-    return Path(str(resources.files("wirewatch.data").joinpath("models/roles.npz")))
+    """The packaged role model (``data/models/roles.npz``) as a file path numpy can open."""
+    return Path(str(data_file("models/roles.npz")))
 
 
 @cache
@@ -70,7 +70,7 @@ class RoleClassifier:
         role_prob: dict[tuple[int, int, int], np.ndarray] = {}
         for cand in candidates(doc, events):
             event = events[cand.event_index]
-            if event["type"] not in VIOLENT_TYPES or event["factuality"] != "actual":
+            if event["type"] not in ROLE_MODEL_TYPES or event["factuality"] != "actual":
                 continue
             scores = self.weights[cand.features].sum(axis=0)
             scores -= scores.max()

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from wirewatch.extract.attribution import cue_status, load_cues
+from wirewatch.contract import PRECISION_RANK, TIME_RANK
+from wirewatch.extract.attribution import cue_status
+from wirewatch.knowledge.cues import load_cues
 from wirewatch.nlp.extensions import get_list
 
-#: Words that blame, report or claim: a date or place hanging on them is the statement's.
-_EXTRA_CUES = frozenset({"blame", "accuse", "condemn", "announce", "confirm", "deny"})
-
-PRECISION_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
-TIME_RANK = {"hour": 0, "day": 0, "week": 1, "month": 2, "year": 3}
 #: A noun trigger in these relations shares its governing verb's clause ("the blast struck X").
 _CLAUSE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
 
@@ -31,7 +28,10 @@ def clause_range(token: Token) -> tuple[int, int]:
 
 
 def _is_cue(verb: Token) -> bool:
-    return bool(cue_status(verb, load_cues())) or verb.lemma_.lower() in _EXTRA_CUES
+    """A word that blames, reports or claims: a date or place hanging on it is the
+    statement's (cues.yaml: reporting verbs, and ``statement_words`` in any part of speech)."""
+    cues = load_cues()
+    return bool(cue_status(verb, cues)) or verb.lemma_.lower() in cues.statement_words
 
 
 def _token_at(doc: Doc, start: int) -> Token | None:

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from wirewatch.contract import STATUS_ORDER
 from wirewatch.extract.attribution import sentence_attribution
 from wirewatch.nlp.extensions import get_list
 from wirewatch.nlp.spans import span_of
-
-#: Doubt grows left to right; merged mentions keep the most doubtful status.
-STATUS_ORDER = ("asserted", "reported", "claimed", "alleged", "unconfirmed", "denied")
 
 
 def sentence_status(doc: Doc, sent: Span, carried: dict | None) -> dict | None:

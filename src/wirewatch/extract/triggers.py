@@ -7,27 +7,16 @@ neighbouring words refine the mode.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
 from spacy.tokens import Span, Token
 
-from wirewatch.knowledge import load_yaml
+from wirewatch.contract import VIOLENT_TYPES
+from wirewatch.knowledge.lexicons import TriggerSense, trigger_lexicon
 
 #: Parts of a phrasal trigger may attach as particle, preposition or object.
 _PHRASAL_DEPS = frozenset({"prt", "prep", "dobj", "advmod", "oprd"})
-#: Nouns that look like triggers but are not political violence.
-_NOT_VIOLENCE = frozenset({"heart", "panic", "asthma", "anxiety", "price", "shark", "dog",
-                           "hunger", "cyber", "verbal", "charm", "hunger-strike"})
-
-
-@dataclass(frozen=True)
-class TriggerSense:
-    type: str
-    mode: str | None = None
-    contexts: tuple[str, ...] = ()
-    casualty: str | None = None
-    weak: bool = False
 
 
 @dataclass
@@ -44,28 +33,10 @@ class Trigger:
         return self.token.pos_ in ("NOUN", "PROPN")
 
 
-def _sense(entry: dict) -> TriggerSense:
-    return TriggerSense(entry["type"], entry.get("mode"), tuple(entry.get("contexts") or ()),
-                        entry.get("casualty"), bool(entry.get("weak", False)))
-
-
-@cache
-def lexicon() -> dict[str, dict]:
-    """The trigger lexicon, keys lower-cased, values parsed into TriggerSense."""
-    raw = load_yaml("triggers.yaml")
-    out: dict[str, dict] = {}
-    for part in ("verbs", "nouns", "phrasal"):
-        out[part] = {str(k).lower(): _sense(v) for k, v in raw[part].items()}
-    out["mode_modifiers"] = {str(k).lower(): v for k, v in raw["mode_modifiers"].items()}
-    out["terror_words"] = frozenset(raw["terror_words"])
-    out["message_nouns"] = frozenset(raw["message_nouns"])
-    return out
-
-
 def find_triggers(sent: Span) -> list[Trigger]:
     """All trigger words of a sentence, in order, with their lexicon sense and mode."""
-    lex = lexicon()
-    verbs, nouns, phrasal = lex["verbs"], lex["nouns"], lex["phrasal"]
+    lex = trigger_lexicon()
+    verbs, nouns, phrasal = lex.verbs, lex.nouns, lex.phrasal
     found: list[Trigger] = []
     covered: set[int] = set()
     for token in sent:
@@ -97,21 +68,21 @@ def find_triggers(sent: Span) -> list[Trigger]:
                     break
             if sense is None:
                 sense = nouns.get(lemma) or nouns.get(token.lower_)
-            if sense is not None and any(c.lower_ in _NOT_VIOLENCE for c in compounds):
+            if sense is not None and any(c.lower_ in lex.not_violence for c in compounds):
                 sense = None
         if sense is None:
             continue
         covered.update(range(start, end))
         trigger = Trigger(token, start, end, sense, sense.mode)
-        _refine_mode(trigger, lex["mode_modifiers"])
+        _refine_mode(trigger, lex.mode_modifiers)
         found.append(trigger)
     return found
 
 
-def _refine_mode(trigger: Trigger, modifiers: dict[str, str]) -> None:
+def _refine_mode(trigger: Trigger, modifiers: Mapping[str, str]) -> None:
     """"suicide bombing" -> suicide-attack, "drone attack" -> drone, "car bombing" keeps
     explosives but records "car" as the instrument."""
-    if trigger.sense.type not in ("ASSAULT", "FIGHT"):
+    if trigger.sense.type not in VIOLENT_TYPES:
         return
     for child in trigger.token.children:
         if child.dep_ in ("compound", "amod", "nmod") and child.i < trigger.token.i:

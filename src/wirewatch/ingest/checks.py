@@ -10,13 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from wirewatch.ingest.document import Document
+from wirewatch.knowledge.language import language_hints
 
 #: Word tokens (letters only) for the function-word count.
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -32,19 +30,6 @@ _SCRIPT_SHARE = 0.5
 _KANA = frozenset({"HIRAGANA", "KATAKANA"})
 
 
-@lru_cache(maxsize=1)
-def _hints() -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, str]]:
-    """English function words, other languages' function words, script -> code (loaded once)."""
-    raw = yaml.safe_load(
-        resources.files("wirewatch.data").joinpath("stopwords_en.yaml").read_text("utf-8")
-    )
-    english = frozenset(str(w) for w in raw["english"])
-    others = {
-        code: frozenset(str(w) for w in words) for code, words in raw["other_languages"].items()
-    }
-    return english, others, dict(raw["scripts"])
-
-
 def is_english(language: str | None) -> bool:
     """True for 'en' and its regional variants ('en-GB', 'EN_us'); None counts as English."""
     if not language:
@@ -52,7 +37,7 @@ def is_english(language: str | None) -> bool:
     return language.replace("_", "-").split("-", 1)[0].strip().lower() == "en"
 
 
-def _script_language(sample: str, scripts: dict[str, str]) -> str | None:
+def _script_language(sample: str, scripts: Mapping[str, str]) -> str | None:
     """The language implied by the dominant non-Latin script, if most letters use one."""
     counts: Counter[str] = Counter()
     letters = 0
@@ -85,7 +70,8 @@ def guess_language(text: str) -> str | None:
     Short texts without clear foreign evidence count as English, so a headline-only document is
     not skipped.
     """
-    english, others, scripts = _hints()
+    hints = language_hints()
+    english, others, scripts = hints.english, hints.other_languages, hints.scripts
     sample = text[:_SAMPLE_CHARS]
     by_script = _script_language(sample, scripts)
     if by_script:

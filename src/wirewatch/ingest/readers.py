@@ -281,8 +281,24 @@ def _parse_jsonl_line(
         record = json.loads(line)
     except json.JSONDecodeError as err:
         return Document(id=where, source=where, error=f"line {number}: invalid JSON ({err.msg})")
+    return _record_document(record, where, f"line {number}", max_chars)
+
+
+def iter_records(
+    records: Iterable[Any], source: str = "<records>", max_chars: int = 2_000_000
+) -> Iterator[Document]:
+    """One checked Document per JSON object already in memory (what a JSONL line holds), so
+    callers with parsed rows need no temporary file; ids default to 'SOURCE:N'."""
+    for number, record in enumerate(records, start=1):
+        where = f"{source}:{number}"
+        yield check_text(_record_document(record, where, f"record {number}", max_chars),
+                         max_chars)
+
+
+def _record_document(record: Any, where: str, label: str, max_chars: int) -> Document:
+    """Document for one parsed JSONL record; ``label`` ('line 3') starts its error messages."""
     if not isinstance(record, dict):
-        return Document(id=where, source=where, error=f"line {number}: expected a JSON object")
+        return Document(id=where, source=where, error=f"{label}: expected a JSON object")
     record_id = record.get("id")
     doc_id = str(record_id).strip() if record_id is not None and str(record_id).strip() else where
     text, html = record.get("text"), record.get("html")
@@ -302,7 +318,7 @@ def _parse_jsonl_line(
         return Document(
             id=doc_id,
             source=where,
-            error=f"line {number}: record has no string 'text' or 'html' field",
+            error=f"{label}: record has no string 'text' or 'html' field",
         )
     _apply_meta(doc, record)
     return doc

@@ -1,8 +1,15 @@
 """Curated knowledge: the only code that opens the files in ``wirewatch/data``.
 
 Every word list, dictionary and table that is knowledge (not logic) lives in a data file and
-is parsed once per process through :func:`load_yaml`; typed views of it live in the modules of
-this package (actors, lexicons, gazetteer).
+is parsed once per process through :func:`load_yaml` (model weights are reached through
+:func:`data_file`). Typed, read-only views of it live in the modules of this package:
+
+- ``actors``: the curated actor dictionary, actor nouns, demonyms, titles;
+- ``lexicons``: triggers, weapons, casualty, factuality and re-casing words;
+- ``cues``: the attribution lexicon (reporting verbs and their claim statuses);
+- ``language``: function words and scripts for the language guess and content words;
+- ``place_names``, ``place_words``: place-name normalisation and the geocoder's word lists;
+- ``gazetteer_build`` (compile) and ``gazetteer`` (cache and index) for the gazetteer.
 """
 
 from __future__ import annotations

@@ -74,3 +74,10 @@ def demonyms() -> dict[str, str]:
 def titles() -> frozenset[str]:
     """Titles and ranks that precede a person's name (data/actor_nouns.yaml)."""
     return frozenset(str(t) for t in load_yaml("actor_nouns.yaml")["titles"])
+
+
+@cache
+def person_titles() -> frozenset[str]:
+    """Capitalised titles ("Sen", "Judge") after which the geocoder takes a word for a person
+    (data/actor_nouns.yaml ``person_titles``; why it is not ``titles``: see there)."""
+    return frozenset(str(t) for t in load_yaml("actor_nouns.yaml")["person_titles"])

@@ -14,9 +14,9 @@ from functools import cache
 import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from wirewatch.extract.arguments import weapon_lemmas
-from wirewatch.extract.triggers import lexicon
 from wirewatch.knowledge.actors import actor_dictionary, actor_nouns, demonyms
+from wirewatch.knowledge.gazetteer import Gazetteer
+from wirewatch.knowledge.lexicons import casing_words, trigger_lexicon, weapon_lemmas
 from wirewatch.nlp.casing import is_uncased
 
 _SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004"
@@ -41,8 +41,6 @@ def _proper_words() -> tuple[frozenset[str], frozenset[str]]:
         names.append(getattr(country, "common_name", None) or country.name)
     for sub in pycountry.subdivisions:
         names.append(sub.name)
-    from wirewatch.knowledge.gazetteer import Gazetteer
-
     gazetteer = Gazetteer.load()
     areas = set(gazetteer.prominent_names(min_population=10**12))  # countries and admin1
     names.extend(areas)
@@ -55,7 +53,7 @@ def _proper_words() -> tuple[frozenset[str], frozenset[str]]:
             low = word.lower()
             if word[:1].isupper() and low not in common and len(word) > 1:
                 words.add(low)
-    acronyms.update(("uk", "usa", "uae", "drc", "un", "eu"))
+    acronyms.update(casing_words().acronyms)
     return frozenset(words), frozenset(a for a in acronyms if a not in STOP_WORDS)
 
 
@@ -82,21 +80,10 @@ def _common_words() -> set[str]:
     """Lower-case words that also occur inside names ("people", "army", "forces"): never
     capitalised, since in running text they are almost always common nouns."""
     common = set(STOP_WORDS)
-    for word in (*actor_nouns(), *lexicon()["verbs"], *lexicon()["nouns"], *weapon_lemmas()):
+    triggers = trigger_lexicon()
+    for word in (*actor_nouns(), *triggers.verbs, *triggers.nouns, *weapon_lemmas()):
         common.update((word, word + "s", word + "es"))
-    common.update(("forces", "force", "front", "movement", "party", "army", "state", "group",
-                   "national", "liberation", "united", "republic", "province", "region",
-                   "new", "city", "island", "islands", "lake", "mount", "port", "north",
-                   "south", "east", "west", "central", "great", "saint", "river", "capital",
-                   "area", "district", "territory", "county", "coast", "valley", "mountain",
-                   "mountains", "upper", "lower", "federal", "special", "autonomous",
-                   "municipality", "department", "governorate", "oblast", "krai", "zone",
-                   "division", "prefecture", "parish", "borough", "highlands", "western",
-                   "eastern", "northern", "southern", "gulf", "bay", "sea", "ocean", "desert",
-                   "plateau", "hills", "estate", "gate", "bridge", "market", "park", "town",
-                   # articles and particles of other languages' place names
-                   "la", "le", "el", "de", "del", "al", "du", "des", "di", "da", "do", "dos",
-                   "das", "los", "las", "van", "von", "der", "den", "et", "y", "e"))
+    common.update(casing_words().common_words)
     return common
 
 

@@ -6,7 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wirewatch.nlp.extensions import register_extensions
-from wirewatch.resolve.dates import TimeGrammar, find_times, load_lexicon
+from wirewatch.resolve.dates import compile_grammar, find_times, load_lexicon
 
 
 class TimesComponent:
@@ -15,7 +15,7 @@ class TimesComponent:
     def __init__(self, use_entities: bool) -> None:
         register_extensions()
         self.use_entities = use_entities
-        self.grammar = TimeGrammar(load_lexicon())
+        self.grammar = compile_grammar(load_lexicon())
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ww_times = find_times(doc, self.grammar, self.use_entities)

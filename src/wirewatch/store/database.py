@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from wirewatch.extras import MissingExtra
 from wirewatch.store import extras, schema
 from wirewatch.store.actors import link_actors
 from wirewatch.store.copies import CopyIndex
@@ -326,7 +327,14 @@ def open_store(url_or_path: str, *, schema_name: str | None = None, echo: bool =
     e.g. to share a database with other applications or to isolate tests.
     """
     url = sa.make_url(database_url(url_or_path))
-    engine = sa.create_engine(url, echo=echo)
+    if url.drivername == "postgresql":  # the driver the `postgres` extra installs
+        url = url.set(drivername="postgresql+psycopg")
+    try:
+        engine = sa.create_engine(url, echo=echo)
+    except ImportError as err:
+        if url.get_backend_name() != "postgresql":
+            raise
+        raise MissingExtra("PostgreSQL", err.name or "psycopg", "postgres") from err
     if url.get_backend_name() == "sqlite":
         if schema_name is not None:
             raise StoreError("schema_name is only supported on PostgreSQL")

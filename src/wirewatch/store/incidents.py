@@ -18,14 +18,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from wirewatch.contract import INCIDENT_TYPES
 from wirewatch.store.merge import SLACK_DAYS, MergeItem, make_item, same_incident
 from wirewatch.store.profile import DocProfile
 from wirewatch.store.schema import documents, incident_events, incidents
 from wirewatch.store.schema import events as events_t
 from wirewatch.store.summary import load_members, summarise
-
-#: PLOVER types that describe a physical, datable occurrence (not a statement).
-INCIDENT_TYPES = frozenset({"ASSAULT", "FIGHT", "COERCE", "PROTEST", "MOBILIZE"})
 
 
 def is_incident_event(event_row: Mapping[str, Any]) -> bool:

@@ -23,22 +23,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from wirewatch.contract import INCIDENT_GROUPS, LOCAL_PRECISIONS
 from wirewatch.store.profile import (
-    LOCAL_PRECISIONS,
     DocProfile,
     minhash_similarity,
     place_key,
     region_key,
 )
 
-#: PLOVER types that can be reports of the same incident.
-TYPE_GROUPS = {
-    "ASSAULT": "violence",
-    "FIGHT": "violence",
-    "COERCE": "coerce",
-    "PROTEST": "protest",
-    "MOBILIZE": "protest",
-}
 #: Days before its publication that an event without its own date may have happened.
 REPORT_LAG_DAYS = 14
 #: Days of slack between two time intervals (time zones, overnight events, late reports).
@@ -135,7 +127,7 @@ def make_item(
     signature: list[int],
 ) -> MergeItem | None:
     """A merge item for an ``events`` row (with ``id`` and ``document_id``); None if ineligible."""
-    group = TYPE_GROUPS.get(event.get("type") or "")
+    group = INCIDENT_GROUPS.get(event.get("type") or "")
     if group is None:
         return None
     interval = time_interval(event.get("time_value"), event.get("time_precision"))

@@ -14,14 +14,12 @@ import re
 import struct
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 
-#: Places more specific than a country or state, as ranked by the geocoder's precision.
-LOCAL_PRECISIONS = frozenset({"point", "city", "admin2"})
+from wirewatch.contract import LOCAL_PRECISIONS
+from wirewatch.knowledge.language import english_stopwords
 
 #: Words shorter than this never count as content words.
 _MIN_WORD = 3
@@ -31,12 +29,6 @@ _SHINGLE = 4
 NUM_PERM = 64
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+", re.UNICODE)
 _MERSENNE = (1 << 61) - 1
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    text = resources.files("wirewatch.data").joinpath("stopwords_en.yaml").read_text("utf-8")
-    return frozenset(str(word) for word in yaml.safe_load(text)["english"])
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +75,7 @@ def minhash_similarity(a: list[int], b: list[int]) -> float:
 
 def content_words(text: str) -> set[str]:
     """Lower-cased words that are not function words (numbers kept: ages, figures)."""
-    stop = _stopwords()
+    stop = english_stopwords()
     return {
         w
         for w in (token.casefold() for token in _WORD.findall(text))

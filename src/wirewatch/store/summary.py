@@ -14,11 +14,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from wirewatch.contract import CASUALTY_KINDS, STATUS_ORDER
 from wirewatch.store.merge import as_date
 from wirewatch.store.schema import actors, documents, entities, incident_events, incidents
 from wirewatch.store.schema import events as events_t
-
-CASUALTY_KINDS = ("killed", "injured", "kidnapped", "arrested")
 
 
 def _source_key(member: Mapping[str, Any]) -> str:
@@ -49,10 +48,6 @@ def _independent_count(members: Sequence[Mapping[str, Any]]) -> int:
             if other != root:
                 parent[other] = root
     return len({find(("doc", str(m.get("document_pk") or m["doc_id"]))) for m in members})
-
-
-#: Event statuses from the most to the least certain; an incident takes its members' best.
-STATUS_ORDER = ("asserted", "reported", "claimed", "alleged", "unconfirmed", "denied")
 
 
 @dataclass

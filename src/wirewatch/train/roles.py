@@ -3,10 +3,10 @@
     python -m wirewatch.train.roles --train ../shared/data/muc4/grit_train.jsonl \
         [--dev ../shared/data/muc4/grit_dev.jsonl] [-o src/wirewatch/data/models/roles.npz]
 
-Runs the rule pipeline over each training document, turns every noun phrase of a sentence
-that states an event into a candidate (``extract/role_features.py``), labels it with the GRIT
-role whose gold mention it equals (after GRIT normalisation), and fits a multinomial logistic
-regression with AdaGrad. Only the train split is used for fitting; the optional dev split
+Runs the rule pipeline (``wirewatch.api.extract_docs``) over each training document, turns
+every noun phrase of a sentence that states an event into a candidate
+(``extract/role_features.py``), labels it with the GRIT role whose gold mention it equals
+(after GRIT normalisation), and fits a multinomial logistic regression with AdaGrad. Only the train split is used for fitting; the optional dev split
 picks the decision threshold. Weights are float16, hashed features x classes.
 """
 
@@ -20,13 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
+from wirewatch.api import Document, extract_docs
 from wirewatch.eval.common import normalise
 from wirewatch.extract.role_features import CLASSES, N_FEATURES, candidates
-from wirewatch.ingest.document import Document
+from wirewatch.extract.roles import model_path
 from wirewatch.nlp.extensions import get_list
-from wirewatch.pipeline import load_pipeline, process
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "models" / "roles.npz"
+#: The packaged model the pipeline loads (data/models/roles.npz).
+DEFAULT_OUT = model_path()
 
 
 def load_examples(path: Path, limit: int | None = None) -> tuple[list[list[int]], list[int],
@@ -35,12 +36,12 @@ def load_examples(path: Path, limit: int | None = None) -> tuple[list[list[int]]
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     if limit:
         rows = rows[:limit]
-    nlp = load_pipeline(roles=False)
     docs = [Document(id=r["docid"], text=r["doctext"]) for r in rows]
     feats: list[list[int]] = []
     labels: list[int] = []
     info: list[dict] = []
-    for row, (_, doc) in zip(rows, process(nlp, docs), strict=True):
+    # the rule pipeline without the role model: candidates must not depend on what it learns
+    for row, (_, doc) in zip(rows, extract_docs(docs, roles=False), strict=True):
         gold: dict[str, int] = {}
         for role, entities in row["extracts"].items():
             for entity in entities:

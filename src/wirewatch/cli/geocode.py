@@ -36,7 +36,7 @@ def _spans(value: Any, length: int) -> list[tuple[int, int]]:
 def geocode_lines(lines: Iterable[str], country: str | None = None,
                   geonames: str | None = None) -> Iterator[dict[str, Any]]:
     """One output record per non-blank input line."""
-    from wirewatch.resolve.geocode import geocode_names
+    from wirewatch.api import geocode_spans
 
     for n, line in enumerate(lines, start=1):
         if not line.strip():
@@ -59,39 +59,35 @@ def geocode_lines(lines: Iterable[str], country: str | None = None,
         except ValueError as err:
             yield {"id": doc_id, "error": f"line {n}: {err}"}
             continue
-        yield {"id": doc_id, "locations": geocode_names(text, spans, country, geonames)}
+        yield {"id": doc_id, "locations": geocode_spans(text, spans, country, geonames)}
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``wirewatch geocode``."""
-
-    @app.command()
-    def geocode(
-        source: Annotated[str, typer.Argument(help="JSONL file, or - for stdin.")] = "-",
-        output: Annotated[Path | None, typer.Option("-o", "--output",
-                                                    help="Write JSONL here.")] = None,
-        country: Annotated[str | None, typer.Option(
-            "--country", help="ISO country code to prefer when names are ambiguous.")] = None,
-        geonames: GeoNames = None,
-    ) -> None:
-        """Resolve given place-name spans to contract Locations (JSONL in, JSONL out)."""
-        dump = str(geonames) if geonames else os.environ.get("WIREWATCH_GEONAMES") or None
-        if dump and not Path(dump).expanduser().is_file():
-            raise typer.BadParameter(f"no such file: {dump}", param_hint="--geonames")
-        if source != "-" and not Path(source).is_file():
-            raise typer.BadParameter(f"no such file: {source}", param_hint="SOURCE")
-        infile = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")
-        out = sys.stdout if output is None else output.open("w", encoding="utf-8")
-        total = failed = 0
-        try:
-            for record in geocode_lines(infile, country.upper() if country else None, dump):
-                total += 1
-                failed += "error" in record
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        finally:
-            if infile is not sys.stdin:
-                infile.close()
-            if out is not sys.stdout:
-                out.close()
-        if total and failed == total:
-            raise typer.Exit(1)
+def geocode(
+    source: Annotated[str, typer.Argument(help="JSONL file, or - for stdin.")] = "-",
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="Write JSONL here.")] = None,
+    country: Annotated[str | None, typer.Option(
+        "--country", help="ISO country code to prefer when names are ambiguous.")] = None,
+    geonames: GeoNames = None,
+) -> None:
+    """Resolve given place-name spans to contract Locations (JSONL in, JSONL out)."""
+    dump = str(geonames) if geonames else os.environ.get("WIREWATCH_GEONAMES") or None
+    if dump and not Path(dump).expanduser().is_file():
+        raise typer.BadParameter(f"no such file: {dump}", param_hint="--geonames")
+    if source != "-" and not Path(source).is_file():
+        raise typer.BadParameter(f"no such file: {source}", param_hint="SOURCE")
+    infile = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")
+    out = sys.stdout if output is None else output.open("w", encoding="utf-8")
+    total = failed = 0
+    try:
+        for record in geocode_lines(infile, country.upper() if country else None, dump):
+            total += 1
+            failed += "error" in record
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if infile is not sys.stdin:
+            infile.close()
+        if out is not sys.stdout:
+            out.close()
+    if total and failed == total:
+        raise typer.Exit(1)

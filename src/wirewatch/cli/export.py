@@ -1,4 +1,8 @@
-"""`wirewatch export`: incidents to the formats analysts' tools read."""
+"""`wirewatch export`: incidents to the formats analysts' tools read.
+
+The formats offered are the installed entry points of ``wirewatch.export_formats`` (see
+``wirewatch.export.formats``), so a plugin's format appears here without a code change.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,11 @@ from typing import Annotated
 
 import typer
 
-from wirewatch.cli import Db, Quiet, err_console
+from wirewatch.cli.options import Db, Quiet, err_console, require_database
+from wirewatch.export.formats import format_names
 
-
-class Format(StrEnum):
-    acled_csv = "acled-csv"
-    geojson = "geojson"
-    stix = "stix"
-    parquet = "parquet"
-    jsonl = "jsonl"
-
-
-def register(app: typer.Typer) -> None:
-    """Add `wirewatch export` to the main app."""
-    app.command("export")(export)
+#: The ``--format`` choices, one per installed export format.
+Format = StrEnum("Format", {name.replace("-", "_"): name for name in format_names()})
 
 
 def export(
@@ -40,9 +35,7 @@ def export(
     from wirewatch.store import open_store
     from wirewatch.store.summary import IncidentFilter
 
-    if "://" not in db and not Path(db).exists():
-        err_console.print(f"[red]error:[/] no database at {db} (run `wirewatch ingest` first)")
-        raise typer.Exit(2)
+    require_database(db)
     where = IncidentFilter(since=since, until=until, country=country, min_sources=min_sources)
     with open_store(db) as store:
         items = load_incidents(store, where)

@@ -1,17 +1,18 @@
-"""`wirewatch ingest` and `wirewatch incidents`: the store's commands."""
+"""`wirewatch ingest`, `wirewatch incidents` and `wirewatch search`: the store's commands."""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from wirewatch.cli import (
+from wirewatch.api import DEFAULT_MAX_CHARS
+from wirewatch.cli.extract import read_inputs
+from wirewatch.cli.options import (
     Country,
     Db,
     Inputs,
@@ -19,16 +20,18 @@ from wirewatch.cli import (
     Outlet,
     Published,
     Quiet,
-    _records,
     err_console,
+    progress_bar,
+    record_feedback,
+    require_database,
 )
 
-
-def register(app: typer.Typer) -> None:
-    """Add the store's commands to the main app."""
-    app.command()(ingest)
-    app.command()(incidents)
-    app.command()(search)
+#: Columns of ``wirewatch incidents --csv``.
+CSV_COLUMNS = (
+    "id", "type", "mode", "status", "date", "time_precision", "place", "admin1", "country",
+    "lat", "lon", "killed_min", "killed_max", "injured_min", "injured_max", "conflicting",
+    "independent_sources", "sources", "events", "first_reported", "last_reported",
+)
 
 
 def ingest(
@@ -37,18 +40,20 @@ def ingest(
     published: Published = None,
     outlet: Outlet = None,
     country: Country = None,
-    max_chars: MaxChars = 2_000_000,
+    max_chars: MaxChars = DEFAULT_MAX_CHARS,
     batch_size: Annotated[int, typer.Option(help="Documents per database commit.")] = 100,
     quiet: Quiet = False,
 ) -> None:
     """Extract and store documents in a database; the same text is stored once."""
-    from wirewatch.store import open_store
+    from wirewatch.store.ingest import ingest as ingest_documents
 
-    # the store keeps each text for full-text search and the merger's document evidence
-    records = _records(inputs, published, outlet, max_chars, country, quiet, "ingest",
-                       include_text=True)
-    with open_store(db) as store:
-        stats = store.add_records(records, batch_size=batch_size)
+    documents = read_inputs(inputs, published, outlet, max_chars)
+    if not quiet:
+        err_console.print("[dim]loading models...[/]")
+    with progress_bar(quiet) as start:
+        tick = start("ingest", None) if start is not None else None
+        stats = ingest_documents(documents, db, country, batch_size,
+                                 progress=record_feedback(quiet, tick))
     if not quiet:
         err_console.print(
             f"{stats.records} documents: {stats.added} stored, {stats.duplicates} already "
@@ -58,23 +63,13 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _date_option(value: str | None, name: str) -> str | None:
+def date_option(value: str | None, name: str) -> str | None:
     """Accept YYYY, YYYY-MM or YYYY-MM-DD (compared as ISO prefixes)."""
     if value is None:
         return None
-    import re
-
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         raise typer.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint=name)
     return value
-
-
-#: Columns of ``wirewatch incidents --csv``.
-CSV_COLUMNS = (
-    "id", "type", "mode", "status", "date", "time_precision", "place", "admin1", "country",
-    "lat", "lon", "killed_min", "killed_max", "injured_min", "injured_max", "conflicting",
-    "independent_sources", "sources", "events", "first_reported", "last_reported",
-)
 
 
 def csv_row(incident: dict[str, Any]) -> dict[str, Any]:
@@ -125,18 +120,18 @@ def incidents(
     limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
 ) -> None:
     """List the incidents stored in a database, newest first."""
+    from rich.console import Console
+
     from wirewatch.store import open_store
     from wirewatch.store.render import render_incidents_table
     from wirewatch.store.summary import IncidentFilter
 
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv")
-    if "://" not in db and not Path(db).exists():
-        err_console.print(f"[red]error:[/] no database at {db} (run `wirewatch ingest` first)")
-        raise typer.Exit(2)
+    require_database(db)
     where = IncidentFilter(
-        since=_date_option(since, "--since"),
-        until=_date_option(until, "--until"),
+        since=date_option(since, "--since"),
+        until=date_option(until, "--until"),
         country=country,
         type=type_,
         actor=actor,
@@ -166,9 +161,7 @@ def search(
     """Full-text search over the stored documents' titles and texts, best match first."""
     from wirewatch.store import open_store
 
-    if "://" not in db and not Path(db).exists():
-        err_console.print(f"[red]error:[/] no database at {db} (run `wirewatch ingest` first)")
-        raise typer.Exit(2)
+    require_database(db)
     with open_store(db) as store:
         hits = store.search(query, limit=limit)
     for hit in hits:

@@ -1,0 +1,5 @@
+"""``python -m wirewatch.cli``: the same app as the ``wirewatch`` script."""
+
+from wirewatch.cli import main
+
+main()

@@ -1,0 +1,102 @@
+"""What the commands share: option types, the stderr console, progress bars, checks.
+
+Kept free of heavy imports: every command module imports this one when ``wirewatch --help``
+builds the app.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from wirewatch.eval.common import TaskStarter
+
+err_console = Console(stderr=True)
+
+Inputs = Annotated[list[str], typer.Argument(
+    help="Files (.txt, .html, .htm, .jsonl), directories, or - for JSONL on stdin.")]
+Published = Annotated[str | None, typer.Option(
+    "--published", help="Publication date YYYY-MM-DD for inputs that carry none.")]
+Outlet = Annotated[str | None, typer.Option("--outlet", help="Outlet name for inputs without one.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+MaxChars = Annotated[int, typer.Option(
+    "--max-chars", help="Documents longer than this get an error record.")]
+Country = Annotated[str | None, typer.Option(
+    "--country", help="ISO country code to prefer when place names are ambiguous.")]
+Db = Annotated[str, typer.Option("--db", help="SQLite path or postgresql:// URL.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")]
+Limit = Annotated[int | None, typer.Option("--limit", help="Score the first N docs.")]
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator[TaskStarter | None]:
+    """A transient progress display on stderr while the block runs; yields a task starter
+    (None when ``quiet``). Each task shows done/total and items per second."""
+    if quiet:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}[/]"), BarColumn(),
+                        MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                        TimeElapsedColumn(), console=err_console, transient=True)
+
+    def start(label: str, total: int | None) -> Callable[[], None]:
+        task = progress.add_task(label, total=total, rate="")
+        started = time.perf_counter()
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, completed=done, rate=f"{rate:.1f} docs/s")
+
+        return tick
+
+    with progress:
+        yield start
+
+
+def record_feedback(quiet: bool, tick: Callable[[], None] | None
+                    ) -> Callable[[dict[str, Any]], None] | None:
+    """A per-record callback for ``wirewatch.api.extract_records``: advances the bar and
+    names each failed document (and each note) on stderr."""
+    if quiet:
+        return None
+
+    def seen(record: dict[str, Any]) -> None:
+        if tick is not None:
+            tick()
+        if "error" in record:
+            err_console.print(f"[red]error[/] {record['id']}: {record['error']}")
+        elif record.get("note"):
+            err_console.print(f"[yellow]note[/] {record['id']}: {record['note']}")
+
+    return seen
+
+
+def warn_missing_inputs(inputs: list[str]) -> None:
+    """A warning per input path that does not exist (its error record follows anyway)."""
+    for path in inputs:
+        if path != "-" and not Path(path).exists():
+            err_console.print(f"[yellow]warning:[/] {path}: no such file or directory")
+
+
+def require_database(db: str) -> None:
+    """Exit with status 2 and one line when a SQLite file to read does not exist."""
+    if "://" not in db and not Path(db).exists():
+        err_console.print(f"[red]error:[/] no database at {db} (run `wirewatch ingest` first)")
+        raise typer.Exit(2)

@@ -1,0 +1,317 @@
+"""Place scoring: which gazetteer entry each toponym mention of a document names.
+
+Pure logic over mentions (character offsets and cue hints) and the gazetteer; no spaCy. Each
+mention is resolved with the whole document as context: explicit containment ("X, Y", "X in Y
+province") first, then countries and admin1 areas mentioned elsewhere, an optional country
+bias, feature class and population. A name the gazetteer lacks falls back to its enclosing
+area ("resolved_via"); one with no area keeps a Location with null coordinates, so no mention
+is ever dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from wirewatch.knowledge.actors import demonyms as national_demonyms
+from wirewatch.knowledge.gazetteer import Gazetteer, Place
+from wirewatch.knowledge.place_names import normalize
+from wirewatch.knowledge.place_words import country_cues, non_place_adjectives, stopnames
+
+#: Distinct located names that must share an admin1 area for it to be the document's focus.
+FOCUS_MIN_NAMES = 1
+
+_CONTAINER_GAP = re.compile(r"\s*,\s*|\s+(?:in|near|of)\s+(?:the\s+)?", re.IGNORECASE)
+
+# Scoring weights (log10 population is the base prior).
+W_COUNTRY = 3.0       # countries are what an unqualified country name means
+W_REGION = 9.0        # fixed prior for curated regions (they have no population)
+W_ADMIN1 = -0.5       # an area sums its towns' populations: discount it against a city
+W_CAPITAL = 1.0
+W_EXACT = 0.5         # the gazetteer's own name rather than an alternate name
+W_CONTAINED = 10.0    # "X, Y" / "X in Y": a candidate inside Y
+W_DOC_COUNTRY = 3.0   # the candidate's country is named elsewhere in the document
+W_DOC_ADMIN1 = 2.0    # ... or its admin1 area is
+W_BIAS = 3.5          # the configured country bias
+W_KIND = 5.0          # "X province" wants an area; "the town of X" wants a settlement
+W_EXACT_AREA = 1.5    # an area's own name beats a town named after it (not a capital)
+W_ALTERNATE = -1.0    # a town matched through an alternate name only
+W_TEXT_COUNTRY = 3.5  # the document reads like local news of this country (country cues)
+W_ADMIN2 = -1.5       # a bare name means the town more often than the county named like it
+W_SUPPORT = 2.5       # per vote of the document's other names for the candidate's admin1
+MAX_SUPPORT = 2.0     # votes counted at most
+#: "X, Minn." after a name: the next one to three capitalised words may name its area.
+_TRAILING_AREA = re.compile(r"\s*,\s*((?:[A-Z][\w.'-]*)(?:\s+[A-Z][\w.'-]*){0,2})")
+
+
+@dataclass
+class Mention:
+    """One toponym mention: character offsets into the source text and cue hints."""
+
+    start: int
+    end: int
+    text: str
+    want_area: bool = False
+    want_settlement: bool = False
+    container: int | None = None  # index of the mention that encloses this one
+    area_hint: Place | None = None  # an area named right after it ("X, Minn.")
+    as_given: bool = False  # handed in as a place name by the caller (``geocode_names``)
+    weak: bool = False  # NER's guess alone (a facility, a lone word): dropped if unknown
+    candidates: list[Place] = field(default_factory=list)
+    own_votes: dict[tuple[str, str], float] = field(default_factory=dict)
+    via_focus: bool = False  # unknown name placed in the document's main admin1 area
+    capital_namesake: bool = False  # a national capital bears the name ("Washington")
+
+
+
+@cache
+def _country_patterns() -> tuple[int, dict[str, re.Pattern[str]]]:
+    """(min distinct hits, country -> pattern of its local-news cue words), longest first."""
+    cues = country_cues()
+    patterns = {
+        cc: re.compile(r"(?<![\w.])(?:" + "|".join(
+            re.escape(w) for w in sorted(words, key=lambda w: -len(w))) + r")(?![\w])")
+        for cc, words in cues.words.items()}
+    return cues.min_hits, patterns
+
+
+def text_country(text: str) -> str | None:
+    """The country whose local-news vocabulary the text uses most (at least ``min_hits``
+    distinct cues), else None."""
+    min_hits, patterns = _country_patterns()
+    best, best_hits = None, min_hits - 1
+    for cc, pattern in patterns.items():
+        hits = len(set(pattern.findall(text)))
+        if hits > best_hits:
+            best, best_hits = cc, hits
+    return best
+
+
+def is_demonym(key: str, words: frozenset[str]) -> bool:
+    """A normalised name that is a demonym or its plural ("russians"): never a place."""
+    return key in words or (key.endswith("s") and key[:-1] in words)
+
+
+class Resolver:
+    """Resolves a document's mentions together; holds only read-only tables."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, country_bias: str | None = None
+                 ) -> None:
+        self.gaz = gazetteer or Gazetteer.load()
+        self.bias = country_bias.upper() if country_bias else None
+        self.demonyms = non_place_adjectives()
+        self.demonym_country = {normalize(k): v for k, v in national_demonyms().items()}
+        self.stop = stopnames()
+        self._support: dict[tuple[str, str], float] = {}
+        self._country_support: Counter[str] = Counter()
+        self._text_country: str | None = None
+        self._focus: Place | None = None
+
+    def link_containers(self, text: str, mentions: list[Mention]) -> None:
+        """Mark "X, Y" and "X in (the) Y" pairs: Y may enclose X. When Y is no mention of its
+        own ("ALEXANDRIA, Minn. --" in a dateline), an area named right after the comma is
+        kept as the mention's ``area_hint``."""
+        for i, here in enumerate(mentions):
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            if nxt is not None and _CONTAINER_GAP.fullmatch(text[here.end:nxt.start]):
+                here.container = i + 1
+                continue
+            match = _TRAILING_AREA.match(text, here.end, here.end + 40)
+            if match is None:
+                continue
+            words = match.group(1).split()
+            for n in range(len(words), 0, -1):
+                areas = [p for p in self.gaz.candidates(" ".join(words[:n]))
+                         if p.feature in ("ADM1", "PCLI")]
+                if areas:
+                    here.area_hint = max(areas, key=lambda p: p.population)
+                    break
+
+    def resolve(self, text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
+        """Contract Location dicts (span filled by the caller) for ``mentions``, in order."""
+        for m in mentions:
+            key = normalize(m.text)
+            usable = key not in self.stop and not is_demonym(key, self.demonyms)
+            m.candidates = self.gaz.candidates(m.text) if usable else []
+            m.capital_namesake = any(p.feature == "PPLC" and normalize(p.name) == key
+                                     for p in m.candidates)
+            if not m.candidates and m.as_given:
+                m.candidates = self._given_fallback(key)
+        self._support = _admin1_votes(mentions)
+        self._text_country = text_country(text)
+        self._country_support = Counter()
+        for (cc, _), v in self._support.items():
+            self._country_support[cc] += v
+        first = [self._best(m, None, Counter(), Counter()) for m in mentions]
+        countries: Counter[str] = Counter()
+        admin1s: Counter[tuple[str, str]] = Counter()
+        for place in first:
+            if place is not None and place.country_code:
+                countries[place.country_code] += 1
+                if place.admin1_code and place.feature != "PCLI":
+                    admin1s[(place.country_code, place.admin1_code)] += 1
+        chosen: list[Place | None] = [None] * len(mentions)
+        # Containers first (they sit later in the text), so "X, Y" can use Y's choice.
+        for i in sorted(range(len(mentions)), key=lambda j: mentions[j].container is not None):
+            m = mentions[i]
+            own = first[i]
+            ctx_c, ctx_a = countries.copy(), admin1s.copy()
+            if own is not None and own.country_code:
+                ctx_c[own.country_code] -= 1
+                if own.admin1_code:
+                    ctx_a[(own.country_code, own.admin1_code)] -= 1
+            container = chosen[m.container] if m.container is not None else None
+            chosen[i] = self._best(m, container, ctx_c, ctx_a)
+        self._focus = self._document_focus(mentions, chosen)
+        return [self._location(m, place, chosen, mentions) for m, place in zip(mentions, chosen, strict=True)]
+
+    def _document_focus(self, mentions: list[Mention], chosen: list[Place | None]
+                        ) -> Place | None:
+        """The admin1 area most of the document's distinct located names lie in (at least
+        FOCUS_MIN_NAMES of them and more than half), the area an unknown village is
+        probably in: local news names its state's towns."""
+        areas: dict[str, tuple[str, str]] = {}
+        for m, place in zip(mentions, chosen, strict=True):
+            if place is not None and place.country_code and place.admin1_code \
+                    and place.feature != "PCLI":
+                areas.setdefault(normalize(m.text), (place.country_code, place.admin1_code))
+        if not areas:
+            return None
+        (cc, a1), n = Counter(areas.values()).most_common(1)[0]
+        if n < FOCUS_MIN_NAMES or 2 * n <= len(areas):
+            return None
+        return self.gaz.admin1(cc, a1)
+
+    def _score(self, m: Mention, p: Place, key: str, container: Place | None,
+               ctx_c: Counter[str], ctx_a: Counter[tuple[str, str]]) -> float:
+        if p.feature == "RGN":
+            score = W_REGION
+        else:
+            score = math.log10(p.population + 1)
+            if p.feature == "PCLI":
+                score += W_COUNTRY
+            elif p.feature == "ADM1":
+                score += W_ADMIN1
+            elif p.feature == "PPLC":
+                score += W_CAPITAL
+        if normalize(p.name) == key:
+            score += W_EXACT + (W_EXACT_AREA if p.feature == "PCLI" or (
+                p.feature == "ADM1" and not m.capital_namesake) else 0.0)
+        elif not p.is_area:
+            score += W_ALTERNATE
+        if m.want_area:
+            score += W_KIND if p.is_area else -W_KIND
+        elif m.want_settlement and p.is_area:
+            score -= W_KIND
+        elif p.feature == "ADM2" and not m.want_area:
+            score += W_ADMIN2
+        if container is None:
+            container = m.area_hint
+        if container is not None and (container.contains(p) or (
+                container.feature == "RGN" and container.country_code == p.country_code)):
+            score += W_CONTAINED
+        cc = p.country_code
+        if cc and ctx_c.get(cc, 0) > 0:
+            score += W_DOC_COUNTRY + min(ctx_c[cc] - 1, 4) * 0.5
+        if cc and p.admin1_code and ctx_a.get((cc, p.admin1_code), 0) > 0:
+            score += W_DOC_ADMIN1
+        if self.bias and cc == self.bias:
+            score += W_BIAS
+        if cc and cc == self._text_country:
+            score += W_TEXT_COUNTRY
+        if cc and p.admin1_code and p.feature != "PCLI":
+            votes = self._support.get((cc, p.admin1_code), 0.0) - m.own_votes.get(
+                (cc, p.admin1_code), 0.0)
+            score += W_SUPPORT * min(votes, MAX_SUPPORT)
+        elif cc and p.feature == "PCLI":  # a country gathers its areas' votes
+            votes = self._country_support.get(cc, 0.0) - sum(
+                v for (c, _), v in m.own_votes.items() if c == cc)
+            score += W_SUPPORT * min(votes, MAX_SUPPORT)
+        return score
+
+    def _given_fallback(self, key: str) -> list[Place]:
+        """A span handed in as a place that names no place directly: a demonym stands for
+        its country ("Sudanese" -> Sudan), a resident noun for its area ("Ohioans")."""
+        cc = self.demonym_country.get(key) or (
+            self.demonym_country.get(key[:-1]) if key.endswith("s") else None)
+        if cc:
+            country = self.gaz.country(cc)
+            return [country] if country is not None else []
+        for cut in (key[:-1], key[:-2], key[:-3], key[:-3] + "a", key[:-1] + "s"):
+            areas = [p for p in self.gaz.candidates(cut) if p.is_area] if len(cut) > 3 else []
+            if areas:
+                return areas
+        return []
+
+    def _best(self, m: Mention, container: Place | None, ctx_c: Counter[str],
+              ctx_a: Counter[tuple[str, str]]) -> Place | None:
+        if not m.candidates:
+            return None
+        key = normalize(m.text)
+        return max(m.candidates, key=lambda p: self._score(m, p, key, container, ctx_c, ctx_a))
+
+    def _location(self, m: Mention, place: Place | None, chosen: list[Place | None],
+                  mentions: list[Mention]) -> dict[str, Any]:
+        if place is not None:
+            return _location_dict(place, place.name)
+        # Unknown name: fall back to the enclosing area named right after it ("Dzhemikent,
+        # Dagestan"; "Harwinton, Conn."), else to the admin1 area the document is about.
+        area = chosen[m.container] if m.container is not None else m.area_hint
+        if area is None or not area.is_area:
+            area = self._focus
+            m.via_focus = area is not None
+        if area is not None and area.is_area and area.lat is not None:
+            loc = _location_dict(area, m.text)
+            loc["resolved_via"] = area.name
+            return loc
+        return {"name": m.text, "geonameid": None, "feature": None, "country_code": None,
+                "admin1": None, "lat": None, "lon": None, "precision": None}
+
+
+def _admin1_votes(mentions: list[Mention]) -> dict[tuple[str, str], float]:
+    """Each distinct name casts one vote, shared equally among the admin1 areas its
+    candidates lie in (an admin1 name votes for itself). Names the document uses together
+    tend to lie in one area: "Alexandria" beside "Douglas County" and "Minnesota" is the
+    Minnesota town. Each mention keeps its own name's share so it can discount it."""
+    by_key: dict[str, dict[tuple[str, str], float]] = {}
+    for m in mentions:
+        key = normalize(m.text)
+        if key not in by_key:
+            areas = {(p.country_code, p.admin1_code) for p in m.candidates
+                     if p.country_code and p.admin1_code and p.feature != "PCLI"}
+            by_key[key] = {a: 1.0 / len(areas) for a in areas}
+        m.own_votes = by_key[key]
+    total: dict[tuple[str, str], float] = {}
+    for votes in by_key.values():
+        for area, v in votes.items():
+            total[area] = total.get(area, 0.0) + v
+    return total
+
+
+def _location_dict(place: Place, name: str) -> dict[str, Any]:
+    admin1 = place.name if place.feature == "ADM1" else place.admin1_name
+    return {
+        "name": name,
+        "geonameid": place.id,
+        "feature": place.feature,
+        "country_code": place.country_code,
+        "admin1": admin1,
+        "lat": round(place.lat, 5) if place.lat is not None else None,
+        "lon": round(place.lon, 5) if place.lon is not None else None,
+        "precision": place.precision if place.lat is not None else None,
+    }
+
+
+_FIELD_ORDER = ("span", "name", "geonameid", "feature", "country_code", "admin1", "lat", "lon",
+                "precision")
+
+
+def ordered_location(loc: dict[str, Any]) -> dict[str, Any]:
+    """The Location with the contract's fields first, in the contract's order."""
+    out = {k: loc.get(k) for k in _FIELD_ORDER}
+    out.update((k, v) for k, v in loc.items() if k not in out)
+    return out
