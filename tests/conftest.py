@@ -28,7 +28,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def wirewatch_nlp():
     """The full wirewatch pipeline (built once per test session)."""
-    from wirewatch.pipeline import load_pipeline
+    from wirewatch.api import load_pipeline
 
     return load_pipeline()
 
@@ -36,15 +36,12 @@ def wirewatch_nlp():
 @pytest.fixture(scope="session")
 def analyse(wirewatch_nlp):
     """analyse(text, published=None) -> the contract record of one constructed document."""
+    from wirewatch.api import Document, extract_records
     from wirewatch.contract import span_errors, validation_errors
-    from wirewatch.ingest.document import Document
-    from wirewatch.pipeline import process
-    from wirewatch.pipeline.record import to_record
 
     def run(text: str, published: str | None = None, outlet: str | None = None) -> dict:
         document = Document(id="t", text=text, published=published, outlet=outlet)
-        [(document, doc)] = list(process(wirewatch_nlp, [document]))
-        record = to_record(document, doc)
+        [record] = list(extract_records([document]))
         # every record a test produces must honour the published contract
         assert validation_errors(record) == []
         assert span_errors(record, text) == []

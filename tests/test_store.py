@@ -576,15 +576,10 @@ def test_datasette_opens_the_database(tmp_path) -> None:
 @pytest.fixture(scope="module")
 def example_records(wirewatch_nlp) -> list[dict[str, Any]]:
     """The bundled sample reports, extracted once (with their texts, as ingest stores them)."""
-    from wirewatch.ingest.readers import iter_documents
-    from wirewatch.pipeline import process
-    from wirewatch.pipeline.record import to_record
+    from wirewatch.api import extract_records, read_documents
 
     examples = Path(__file__).resolve().parents[1] / "examples"
-    documents = iter_documents([str(examples)], published=None, outlet=None, stdin=None,
-                               max_chars=2_000_000)
-    return [to_record(document, doc, include_text=True)
-            for document, doc in process(wirewatch_nlp, documents)]
+    return list(extract_records(read_documents([str(examples)]), include_text=True))
 
 
 def test_extracted_reports_merge_the_same_in_any_order(tmp_path, example_records) -> None:

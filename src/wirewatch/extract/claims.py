@@ -24,21 +24,23 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from wirewatch.extract.attribution import (
+from wirewatch.extract.cue_grammar import (
     FIRST_SECOND_PERSON,
-    Source,
-    SourceResolver,
     according_to_source,
     claim_status,
     is_negated,
     is_passive,
     is_unconfirmed_marker,
     lemma_candidates,
-    quoted_ranges,
     subject_of,
     unconfirmed_source,
 )
 from wirewatch.extract.quotes import paragraphs
+from wirewatch.extract.sources import (
+    Source,
+    SourceResolver,
+    quoted_ranges,
+)
 from wirewatch.knowledge.cues import Cues, load_cues
 from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)
 from wirewatch.nlp.extensions import get_list

@@ -6,7 +6,7 @@ quote runs to the end of its paragraph, and a closing mark with no opening one c
 when a speech cue follows it ("..., he states"). Scare quotes ("the ‘province’") are
 dropped: a quote needs at least ``min_words`` words, a cue right beside it, or to continue
 the previous paragraph's quote. Speakers come from the reporting verb beside the quote
-(grammatical subject, resolved through pronouns by :mod:`wirewatch.extract.attribution`),
+(grammatical subject, resolved through pronouns by :mod:`wirewatch.extract.sources`),
 an "X: “...”" colon head, a cue and colon ending the previous paragraph, a dash signature
 ("“...” ― Jane Doe"), a transcript label inside the marks ("“PENCE: ...”"), or the previous
 part of the same speech.
@@ -27,16 +27,18 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from wirewatch.extract.attribution import (
+from wirewatch.extract.cue_grammar import (
+    according_to_source,
+    cue_status,
+    is_quote_cue,
+    subject_of,
+)
+from wirewatch.extract.sources import (
     SOURCE_ENT_TYPES,
     CharRanges,
     Source,
     SourceResolver,
-    according_to_source,
-    cue_status,
     entity_span,
-    is_quote_cue,
-    subject_of,
 )
 from wirewatch.knowledge.cues import Cues, load_cues
 from wirewatch.nlp import extensions  # noqa: F401  (registers doc._.ww_* attributes)

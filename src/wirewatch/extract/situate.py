@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from wirewatch.contract import PRECISION_RANK, TIME_RANK
-from wirewatch.extract.attribution import cue_status
+from wirewatch.extract.cue_grammar import cue_status
 from wirewatch.knowledge.cues import load_cues
 from wirewatch.nlp.extensions import get_list
 

@@ -1,7 +1,7 @@
 """The wirewatch store: open a database by path or URL, ingest contract records, read incidents.
 
 One code path for SQLite and PostgreSQL (SQLAlchemy Core); the only dialect-specific SQL,
-full-text search and views, lives in ``extras``. Schema versions and their upgrades are in
+full-text search and views, lives in ``dialect``. Schema versions and their upgrades are in
 ``migrations``.
 Ingest commits once per batch, so an interrupted run loses at most one batch and a rerun
 skips what was stored (documents are keyed by ``text_sha256``).
@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wirewatch.extras import MissingExtra
-from wirewatch.store import extras, schema
+from wirewatch.store import dialect, schema
 from wirewatch.store.actors import link_actors
 from wirewatch.store.copies import CopyIndex
 from wirewatch.store.incidents import (
@@ -115,7 +115,7 @@ class Store:
             schema.metadata.create_all(conn)
             version = conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
             if version is None:
-                extras.install(conn, self.schema_name)
+                dialect.install(conn, self.schema_name)
                 conn.execute(
                     sa.insert(schema.schema_version).values(
                         version=schema.SCHEMA_VERSION, applied_at=_now()
@@ -133,7 +133,7 @@ class Store:
                 conn.execute(
                     sa.insert(schema.schema_version).values(version=version, applied_at=_now())
                 )
-            extras.install(conn, self.schema_name)
+            dialect.install(conn, self.schema_name)
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
@@ -278,7 +278,7 @@ class Store:
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search over document titles and texts, best match first."""
         with self.engine.connect() as conn:
-            return extras.search(conn, query, limit, self.schema_name)
+            return dialect.search(conn, query, limit, self.schema_name)
 
     def counts(self) -> dict[str, int]:
         """Row count per table (``documents``, ``events``, ``incidents``, ``ingest_errors``...)."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from wirewatch.store import extras, schema
+from wirewatch.store import dialect, schema
 from wirewatch.store.actors import link_actors
 from wirewatch.store.profile import build_profile, minhash
 
@@ -36,7 +36,7 @@ def _migrate_1_to_2(conn: sa.Connection, schema_name: str | None) -> None:
             column = table.c[name]
             ddl = column.type.compile(dialect=conn.dialect)
             conn.exec_driver_sql(
-                f"ALTER TABLE {extras.prefix(schema_name)}{preparer.quote(table_name)} ADD COLUMN "
+                f"ALTER TABLE {dialect.prefix(schema_name)}{preparer.quote(table_name)} ADD COLUMN "
                 f"{preparer.quote(name)} {ddl}"
             )
     schema.metadata.create_all(conn)  # the new tables (actors)
@@ -62,8 +62,8 @@ def _migrate_1_to_2(conn: sa.Connection, schema_name: str | None) -> None:
             sa.update(ents).where(ents.c.id == sa.bindparam("_id")),
             [{"_id": row["id"], "actor_id": row["actor_id"]} for row in entity_rows],
         )
-    extras.install(conn, schema_name)
-    extras.rebuild_sqlite_index(conn)
+    dialect.install(conn, schema_name)
+    dialect.rebuild_sqlite_index(conn)
 
 
 #: ``MIGRATIONS[n]`` upgrades a database from schema version ``n`` to ``n + 1``.

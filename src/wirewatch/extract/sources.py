@@ -1,0 +1,213 @@
+"""Sources of reported content: from a source token to a named source (entity, name span,
+coreference through pronouns and descriptors), and the character ranges of direct quotes
+that attribution must not look inside.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from wirewatch.knowledge.cues import Cues
+from wirewatch.nlp.extensions import get_list
+from wirewatch.nlp.spans import SpanDict, span_of
+
+#: Named-entity labels that can name a source.
+SOURCE_ENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
+
+def entity_span(token: Token) -> Span | None:
+    """The named-entity span a token belongs to, with its article ("The Guardian"), if any."""
+    if not token.ent_type_:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    while end - 1 > token.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1  # "the Jerusalem Post:" -- the model sometimes takes the colon in
+    if start > 0 and doc[start - 1].dep_ == "det" and start <= doc[start - 1].head.i < end:
+        start -= 1
+    return doc[start:end]
+
+def noun_phrase(token: Token) -> Span:
+    """The noun phrase headed by ``token``: its left modifiers plus an "of" complement.
+
+    Stops at punctuation and quote marks so a subject never swallows a neighbouring quote.
+    """
+    doc = token.doc
+    start = token.i
+    for t in reversed(doc[token.left_edge.i : token.i]):
+        if (t.is_punct and t.text != "-") or t.is_quote or "\n" in t.text:
+            break
+        start = t.i
+    end = token.i + 1
+    first_right = next(iter(token.rights), None)
+    if first_right is not None and first_right.lower_ == "of" and first_right.i == end:
+        end = first_right.right_edge.i + 1
+    while start < end - 1 and (doc[start].is_space or doc[start].is_punct):
+        start += 1
+    while end - 1 > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        end -= 1
+    return doc[start:end]
+
+def clean_name(text: str) -> str:
+    """Collapse whitespace (incl. no-break spaces) so a name reads as one line."""
+    return " ".join(text.split())
+
+@dataclass(frozen=True)
+class Source:
+    """A resolved speaker/source: display name, entity id and the mention that names it."""
+
+    name: str
+    entity: str | None
+    span: SpanDict | None
+    #: The mention the source was read from in this sentence ("he", "a spokesman"): the
+    #: named ``span`` may lie paragraphs away.
+    mention: SpanDict | None = None
+
+class CharRanges:
+    """Sorted, non-overlapping character ranges (e.g. quoted text) with O(log n) lookup."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self._starts = [s for s, _ in merged]
+        self._ranges = merged
+
+    def contains(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ranges[i][1]
+
+    def overlap(self, start: int, end: int) -> int:
+        """Number of characters of ``start:end`` inside the ranges."""
+        total = 0
+        i = max(bisect_right(self._starts, start) - 1, 0)
+        while i < len(self._ranges) and self._ranges[i][0] < end:
+            s, e = self._ranges[i]
+            total += max(0, min(e, end) - max(s, start))
+            i += 1
+        return total
+
+def quoted_ranges(doc: Doc) -> CharRanges:
+    """Character ranges of the direct quotes already found on ``doc`` (by ``wirewatch_quotes``)."""
+    return CharRanges((q["span"]["start"], q["span"]["end"]) for q in get_list(doc, "ww_quotes"))
+
+class SourceResolver:
+    """Resolves a subject token to a named source for one document.
+
+    With the entities component (``doc._.ww_token_entity``) a pronoun or descriptor maps to
+    its entity and the entity's first named mention. Without it, "he"/"she" resolve to the
+    nearest preceding PERSON named outside quotes and "it" to the nearest ORG, an appositive name wins over its
+    descriptor ("the deputy emir, Abu Yasser"), and anything else is its own noun phrase.
+    """
+
+    def __init__(self, doc: Doc, cues: Cues, quoted: CharRanges | None = None) -> None:
+        self.doc = doc
+        self.cues = cues
+        self.quoted = quoted if quoted is not None else CharRanges(())
+        self.token_entity: Mapping[int, str] | None = doc._.ww_token_entity
+        self._entities: dict[str, dict[str, Any]] | None = None
+        self._named: dict[str, SpanDict | None] = {}
+        self._ents: dict[str, tuple[list[Span], list[int]]] = {}
+
+    # -- entities component -------------------------------------------------
+    def _entity(self, eid: str) -> dict[str, Any] | None:
+        if self._entities is None:
+            self._entities = {e["id"]: e for e in get_list(self.doc, "ww_entities")}
+        return self._entities.get(eid)
+
+    def named_mention(self, eid: str) -> SpanDict | None:
+        """The entity's first mention containing a name (else its first non-pronoun one)."""
+        if eid in self._named:
+            return self._named[eid]
+        entity = self._entity(eid)
+        found: SpanDict | None = None
+        fallback: SpanDict | None = None
+        for m in (entity or {}).get("mentions", ()):
+            span = self.doc.char_span(m["start"], m["end"], alignment_mode="expand")
+            if span is None:
+                continue
+            if any(t.pos_ == "PROPN" or t.ent_type_ in SOURCE_ENT_TYPES for t in span):
+                found = m
+                break
+            if fallback is None and not all(t.lower_ in self.cues.pronouns for t in span):
+                fallback = m
+        result = found or fallback
+        self._named[eid] = result
+        return result
+
+    def _entity_of(self, tokens: Iterable[Token]) -> str | None:
+        if self.token_entity is None:
+            return None
+        for t in tokens:
+            eid = self.token_entity.get(t.i)
+            if eid is not None:
+                return eid
+        return None
+
+    # -- own fallback --------------------------------------------------------
+    def _nearest(self, label: str, before: int) -> Span | None:
+        """The last ``label`` named entity before token ``before``, outside quotes."""
+        if label not in self._ents:
+            ents = [
+                e
+                for e in self.doc.ents
+                if e.label_ == label and not self.quoted.contains(e.start_char)
+            ]
+            self._ents[label] = (ents, [e.start for e in ents])
+        ents, starts = self._ents[label]
+        i = bisect_right(starts, before - 1) - 1
+        return ents[i] if i >= 0 else None
+
+    def _from_span(self, span: Span, eid: str | None) -> Source:
+        if eid is not None:
+            named = self.named_mention(eid)
+            entity = self._entity(eid) or {}
+            if named is not None:
+                return Source(clean_name(entity.get("name") or named["text"]), eid, named)
+        return Source(clean_name(span.text), eid, span_of(self.doc, span))
+
+    def resolve(self, token: Token) -> Source | None:
+        """Resolve the head token of a subject NP; None for an empty/expletive subject.
+
+        The result keeps the local mention (the subject's noun phrase) beside the named one."""
+        source = self._resolve(token)
+        if source is None or source.mention is not None:
+            return source
+        return replace(source, mention=span_of(self.doc, noun_phrase(token)))
+
+    def _resolve(self, token: Token) -> Source | None:
+        lower = token.lower_
+        appos = [c for c in token.children if c.dep_ == "appos"]
+        if self.token_entity is not None:
+            # Only the head (or its appositive name) decides: "the UK Independent" is not the UK.
+            eid = self._entity_of([token, *appos])
+            if eid is not None:
+                named = self.named_mention(eid)
+                if named is not None:
+                    entity = self._entity(eid) or {}
+                    return Source(clean_name(entity.get("name") or named["text"]), eid, named)
+        if token.pos_ == "PRON" or lower in self.cues.pronouns:
+            label = "PERSON" if lower in self.cues.person_pronouns else None
+            label = "ORG" if lower in ("it", "its") else label
+            antecedent = self._nearest(label, token.i) if label else None
+            if antecedent is not None:
+                return self._from_span(antecedent, self._entity_of([antecedent.root]))
+            return None if lower == "there" else Source(token.text, None, None)
+        span = entity_span(token) if token.ent_type_ in SOURCE_ENT_TYPES else None
+        if span is None:
+            named = next((a for a in appos if a.ent_type_ in SOURCE_ENT_TYPES), None)
+            span = entity_span(named) if named is not None else noun_phrase(token)
+        assert span is not None
+        return self._from_span(span, self._entity_of([span.root]))
