@@ -185,3 +185,71 @@ def merge(
         return
     for line in summary_lines(path.name, scores, wrong):
         typer.echo(line)
+
+
+Part = Annotated[str, typer.Option(
+    "--part", help="Which half of the set, split by a hash of the id: check (the half "
+    "nobody tunes on), tune, or all.")]
+
+
+def _check_part(part: str) -> str:
+    from wirewatch.eval.common import PARTS
+
+    if part not in PARTS:
+        raise typer.BadParameter(f"use one of {', '.join(PARTS)}", param_hint="--part")
+    return part
+
+
+@app.command("coding")
+def coding(
+    paths: Annotated[list[Path], typer.Argument(
+        help="GVC articles (incidents/gvc_train.jsonl, incidents/gvc_dev.jsonl).")],
+    gold: Annotated[Path | None, typer.Option(
+        "--gold", help="GVA incident records (default: gvc_incidents_train_dev.jsonl beside "
+        "the first file).")] = None,
+    part: Part = "check",
+    limit: Limit = None,
+    rows_file: Annotated[Path | None, typer.Option(
+        "--rows", help="Write what each check found per article (JSONL).")] = None,
+    as_json: AsJson = False,
+    quiet: Quiet = False,
+) -> None:
+    """Incident coding against the Gun Violence Archive: date, place, killed, injured,
+    named victims, and over-coding."""
+    from wirewatch.eval.coding import evaluate, result_lines
+    from wirewatch.eval.common import write_jsonl
+
+    with progress_bar(quiet or as_json) as progress:
+        result, rows = evaluate(paths, gold, _check_part(part), limit, progress)
+    if rows_file is not None:
+        write_jsonl(rows_file, rows)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        for line in result_lines(result):
+            typer.echo(line)
+
+
+@app.command("acled")
+def acled(
+    path: Annotated[Path, typer.Argument(help="ACLED notes (acled/acled_asia_2015_dev.jsonl).")],
+    part: Part = "check",
+    limit: Limit = None,
+    rows_file: Annotated[Path | None, typer.Option(
+        "--rows", help="Write what each check found per note (JSONL).")] = None,
+    as_json: AsJson = False,
+    quiet: Quiet = False,
+) -> None:
+    """ACLED coder notes: event type, fatalities, date, place (50 km) and country."""
+    from wirewatch.eval.acled import evaluate, result_lines
+    from wirewatch.eval.common import write_jsonl
+
+    with progress_bar(quiet or as_json) as progress:
+        result, rows = evaluate(path, _check_part(part), limit, progress)
+    if rows_file is not None:
+        write_jsonl(rows_file, rows)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        for line in result_lines(result):
+            typer.echo(line)

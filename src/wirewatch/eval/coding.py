@@ -1,0 +1,172 @@
+"""`wirewatch eval coding`: record-level incident coding against the Gun Violence Archive.
+
+The protocol of ../shared/data/README.md ("Incident coding"): each GVC article (title, a blank
+line, the text; ``published`` given) is extracted; the events an analyst would keep are the
+ASSAULT or FIGHT events with factuality ``actual`` that are not ``generic``. Per article, with
+the GVA record of its incident as gold:
+
+- date: some kept event's ``time.value`` is the incident's day;
+- place: some kept event lies within 25 km of the GVA point;
+- killed / injured: some kept event's figure equals the GVA figure (gold 0: no kept event
+  reports more than 0);
+- victims: the share of named victims (GVA participants of type Victim with a first and a last
+  name) whose surname appears in a kept event's victim argument;
+- extra: kept events beyond the first (over-coding).
+
+The kept-event helpers are shared with the ACLED protocol (``wirewatch.eval.acled``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from wirewatch.eval.common import TaskStarter, in_part, load_jsonl
+
+#: Event types an incident coder of shootings keeps.
+VIOLENT_KEPT = frozenset({"ASSAULT", "FIGHT"})
+PLACE_KM = 25.0
+RATES = ("date", "place", "killed", "injured", "victims")
+
+
+def kept_events(record: dict[str, Any], types: frozenset[str] | None = None) -> list[dict]:
+    """The events an analyst codes: actual, not generic (and of ``types`` when given)."""
+    return [e for e in record.get("events") or []
+            if e.get("factuality") == "actual" and not e.get("generic")
+            and (types is None or e.get("type") in types)]
+
+
+def event_day(event: dict[str, Any]) -> str | None:
+    """The event's day as YYYY-MM-DD, or None when its time is coarser or absent."""
+    value = (event.get("time") or {}).get("value")
+    return value if isinstance(value, str) and len(value) == 10 else None
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def event_point(event: dict[str, Any]) -> tuple[float, float] | None:
+    location = event.get("location") or {}
+    lat, lon = location.get("lat"), location.get("lon")
+    return (lat, lon) if lat is not None and lon is not None else None
+
+
+def near(events: Iterable[dict[str, Any]], lat: float, lon: float, km: float) -> bool:
+    """True when some event's location lies within ``km`` of (lat, lon)."""
+    return any(point is not None and km_between(point[0], point[1], lat, lon) <= km
+               for point in map(event_point, events))
+
+
+def figure_right(events: list[dict[str, Any]], slot: str, gold: int) -> bool:
+    """Gold > 0: some event reports exactly that figure; gold 0: none reports more than 0."""
+    values = [(e.get("casualties") or {}).get(slot) for e in events]
+    if gold > 0:
+        return gold in values
+    return not any(isinstance(v, int) and v > 0 for v in values)
+
+
+def named_victims(incident: dict[str, Any]) -> list[str]:
+    """Surnames of the incident's victims named with a first and a last name."""
+    surnames = []
+    for person in incident.get("participants") or []:
+        name = (person.get("name") or "").split()
+        if person.get("type") == "Victim" and len(name) >= 2:
+            surnames.append(name[-1].lower())
+    return surnames
+
+
+def victim_texts(events: list[dict[str, Any]]) -> str:
+    return " ".join(a["span"]["text"].lower() for e in events for a in e.get("arguments") or []
+                    if a.get("role") == "victim" and a.get("span"))
+
+
+def article_document(row: dict[str, Any]) -> Any:
+    """The article as the protocol reads it: title, a blank line, the text."""
+    from wirewatch.api import Document
+
+    title = row.get("title")
+    text = f"{title}\n\n{row['text']}" if title else row["text"]
+    return Document(id=str(row["id"]), text=text, published=row.get("published"))
+
+
+def score_article(record: dict[str, Any], incident: dict[str, Any]) -> dict[str, Any]:
+    """The protocol's checks for one article: booleans per rate (victims as counts)."""
+    events = kept_events(record, VIOLENT_KEPT)
+    point = incident.get("lat_long")
+    surnames = named_victims(incident)
+    victims = victim_texts(events)
+    return {
+        "id": record.get("id"),
+        "incident_id": incident["incident_id"],
+        "date": any(event_day(e) == incident["date"] for e in events),
+        "place": near(events, point[0], point[1], PLACE_KM) if point else None,
+        "killed": figure_right(events, "killed", int(incident["num_killed"])),
+        "injured": figure_right(events, "injured", int(incident["num_injured"])),
+        "victims_named": len(surnames),
+        "victims_found": sum(1 for s in surnames if s in victims),
+        "kept": len(events),
+        "extra": max(0, len(events) - 1),
+    }
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rates in percent, their mean, and extra kept events per article."""
+    n = len(rows)
+    named = sum(r["victims_named"] for r in rows)
+    rates = {}
+    for key in ("date", "place", "killed", "injured"):
+        scored = [r[key] for r in rows if r[key] is not None]  # place: GVA may lack a point
+        rates[key] = round(100 * sum(scored) / len(scored), 1) if scored else 0.0
+    rates["victims"] = round(100 * sum(r["victims_found"] for r in rows) / named, 1) \
+        if named else 0.0
+    return {
+        "articles": n,
+        "named_victims": named,
+        "rates": rates,
+        "mean": round(sum(rates.values()) / len(rates), 1),
+        "extra_per_article": round(sum(r["extra"] for r in rows) / n, 3) if n else 0.0,
+    }
+
+
+def _incidents(path: Path) -> dict[str, dict[str, Any]]:
+    return {str(r["incident_id"]): r for r in load_jsonl(path)}
+
+
+def default_gold(article_path: Path) -> Path:
+    return article_path.parent / "gvc_incidents_train_dev.jsonl"
+
+
+def evaluate(paths: list[Path], gold_path: Path | None = None, part: str = "check",
+             limit: int | None = None, progress: TaskStarter | None = None,
+             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Score the articles of ``paths`` (their ``part`` of the split by id hash); returns the
+    summary and one row per article (what each check found), for error analysis."""
+    from wirewatch.api import extract_records
+
+    incidents = _incidents(gold_path or default_gold(paths[0]))
+    articles = [row for path in paths for row in load_jsonl(path)
+                if in_part(str(row["id"]), part) and str(row.get("incident_id")) in incidents]
+    articles = articles[:limit] if limit is not None else articles
+    tick = progress("coding", len(articles)) if progress is not None else None
+    records = extract_records((article_document(r) for r in articles),
+                              progress=None if tick is None else lambda _r: tick())
+    rows = [score_article(record, incidents[str(row["incident_id"])])
+            for row, record in zip(articles, records, strict=True)]
+    result = summarise(rows)
+    result["part"] = part
+    return result, rows
+
+
+def result_lines(result: dict[str, Any]) -> Iterator[str]:
+    rates = result["rates"]
+    yield (f"Incident coding ({result['articles']} articles, part {result['part']}, "
+           f"{result['named_victims']} named victims)")
+    yield "  " + "  ".join(f"{k} {rates[k]:5.1f}" for k in RATES) + f"  mean {result['mean']:.1f}"
+    yield f"  extra kept events per article {result['extra_per_article']:.2f}"
