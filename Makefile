@@ -6,15 +6,16 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 DB ?= out/demo.db
 
-.PHONY: install demo test lint bench train clean
+.PHONY: install demo serve test lint bench train clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# The export extra too: every documented command (export --format parquet included) works.
+# The export and serve extras too: every documented command (export --format parquet and
+# the desk, `wirewatch serve`, included) works.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[export]'
+	$(BIN)/pip install -q -e '.[export,serve]'
 	@touch $@
 
 $(TEST_STAMP): pyproject.toml $(STAMP)
@@ -28,6 +29,14 @@ demo: $(STAMP)
 	@rm -f $(DB)
 	$(BIN)/wirewatch ingest examples/ --db $(DB)
 	$(BIN)/wirewatch incidents --db $(DB)
+	@echo
+	@echo "Open the analyst's desk on this database (map, timeline, sources, evidence):"
+	@echo "  $(BIN)/wirewatch serve --db $(DB)     (or: make serve)"
+	@echo "  then browse http://127.0.0.1:8000/   (REST API spec: http://127.0.0.1:8000/api/openapi.json)"
+
+# The desk on the demo database (run `make demo` first).
+serve: $(STAMP)
+	$(BIN)/wirewatch serve --db $(DB)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -37,7 +46,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 
 # Retrains the shipped weights from the benchmark train splits in ../shared/data.
+# The event filter first: the role model is trained on the events the filter keeps.
 train: $(STAMP)
+	$(BIN)/python -m wirewatch.train.events --data ../shared/data --cache out/train-events
 	$(BIN)/python -m wirewatch.train.roles --train ../shared/data/muc4/grit_train.jsonl \
 		--dev ../shared/data/muc4/grit_dev.jsonl --epochs 5
 

@@ -34,6 +34,24 @@ def wirewatch_nlp():
 
 
 @pytest.fixture(scope="session")
+def analyse_rules():
+    """analyse(...) on the rules alone (no learned event filter): for tests of what the rules
+    decide about a candidate (status, factuality) in one context-free sentence."""
+    from wirewatch.api import Document, extract_docs
+    from wirewatch.contract import validation_errors
+    from wirewatch.pipeline.record import to_record
+
+    def run(text: str, published: str | None = None) -> dict:
+        document = Document(id="t", text=text, published=published)
+        [(document, doc)] = list(extract_docs([document], event_filter=False))
+        record = to_record(document, doc)
+        assert validation_errors(record) == []
+        return record
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def analyse(wirewatch_nlp):
     """analyse(text, published=None) -> the contract record of one constructed document."""
     from wirewatch.api import Document, extract_records

@@ -145,3 +145,78 @@ def test_pattern_of_events_is_generic(analyse):
     assert all(e["generic"] for e in events_of(toll, "ASSAULT"))
     one = analyse("Gunmen killed three villagers in Zamfara on Sunday.", published="2025-06-03")
     assert [e["generic"] for e in events_of(one, "ASSAULT")] == [False]
+
+
+# -- roles: passive and nominal constructions, relatives, appeals, hunts, victims' names ------
+
+def role_args(nlp, text: str, trigger: str, role: str | None = None) -> list[tuple[str, str]]:
+    """(role, text) of the rule arguments of the first token ``trigger`` in ``text``, read
+    with ``find_arguments`` from the parse (the event filter's decisions do not enter)."""
+    from wirewatch.extract.arguments import find_arguments
+
+    doc = nlp(text)
+    tok = next(t for t in doc if t.text == trigger)
+    found = find_arguments(tok, tok.pos_ == "NOUN", tok.sent, set(), role or "auto")
+    return sorted((a.role, doc[a.start:a.end].text) for a in found if a.role != "instrument")
+
+
+def test_relative_is_the_victim_not_the_relation(analyse):
+    text = "The grandson of Rep. Danny Davis was fatally shot in Chicago on Tuesday."
+    [event] = events_of(analyse(text), "ASSAULT", "actual")
+    [victim] = [a for a in event["arguments"] if a["role"] == "victim"]
+    assert victim["span"]["text"].startswith("grandson")
+    record = analyse(text)
+    davis = [e["id"] for e in record["entities"] if "Davis" in e["name"]]
+    assert victim["entity"] not in davis
+
+
+def test_appeal_for_release_names_the_victim(wirewatch_nlp):
+    found = role_args(wirewatch_nlp, "The family appealed for the release of aid worker "
+                      "Margaret Hassan, kidnapped in Iraq last month.", "kidnapped")
+    assert ("victim", "Margaret Hassan") in found
+    assert not [a for a in found if a[0] == "agent"]
+
+
+def test_hunters_are_not_the_attackers(wirewatch_nlp):
+    text = ("French police are hunting a suspect believed to have left a bag containing a "
+            "device that exploded on Friday, wounding 13 people on a busy street.")
+    assert not [a for a in role_args(wirewatch_nlp, text, "wounding") if a[0] == "agent"]
+
+
+def test_passive_and_nominal_victims(wirewatch_nlp):
+    # a passive trigger inside a clause about the death: the one who died
+    assert ("victim", "Liesel Casto") in role_args(
+        wirewatch_nlp, "Liesel Casto, 12, died after being struck by a bullet.", "struck")
+    # a past participle on its noun: the noun was harmed, it did not harm
+    assert role_args(wirewatch_nlp, "Christopher Lucket, 16, Killed In North Lawndale",
+                     "Killed") == [("victim", "Christopher Lucket")]
+    # "the murders of A and B": both
+    found = role_args(wirewatch_nlp, "Brandon Colbert was arrested for the murders of Carina "
+                      "Mancera and Jennabel Anaya.", "murders")
+    assert {("victim", "Carina Mancera"), ("victim", "Jennabel Anaya")} <= set(found)
+    # "X shot himself": X is the victim
+    assert ("victim", "Ursiny") in role_args(
+        wirewatch_nlp, "Police said Ursiny accidentally shot himself on Friday.", "shot")
+
+
+def test_victims_carry_their_names(wirewatch_nlp):
+    found = role_args(wirewatch_nlp, "Detectives said Jessie killed her daughter, Meredith "
+                      "Jessie, and her father, Mark Weekly, on July 18.", "killed", "victim")
+    assert {("victim", "Meredith Jessie"), ("victim", "Mark Weekly")} <= set(found)
+
+
+def test_stated_victims_without_a_trigger(wirewatch_nlp):
+    from wirewatch.extract.arguments import stated_victims
+
+    def names(text: str) -> list[str]:
+        doc = wirewatch_nlp(text)
+        return [doc[a.start:a.end].text for s in doc.sents for a in stated_victims(s)]
+
+    assert names("Jonathan Kaufman was pronounced dead at the scene.") == ["Jonathan Kaufman"]
+    assert names("The medical examiner identified the victim as Dalon Williams, 17.") == [
+        "Dalon Williams"]
+    assert names("The victim, later identified as Jaterreon Thorne, died at the scene.") == [
+        "Jaterreon Thorne"]
+    assert names("Nicholas Prato, Kyle Zientek and Nicholas Piring are hospitalized.") == [
+        "Nicholas Prato", "Kyle Zientek", "Nicholas Piring"]
+    assert names("The shooter has been identified as John Lander of Rochester.") == []

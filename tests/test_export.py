@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,90 @@ def test_search_command(db: Path) -> None:
     result = runner.invoke(app, ["search", "protest", "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == ["p"]
+
+
+# -- CSV formula injection (OWASP) ----------------------------------------------------------
+
+#: Cells built from hostile article text: each of OWASP's leading characters (=, +, -, @,
+#: tab, carriage return), the same behind leading whitespace, and full-width forms.
+FORMULAS = [
+    "=1+1", "+1+1", "-1+1", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1",
+    " =HYPERLINK(\"http://evil\")", "\u00a0+cmd", "\n@x", "＝1+1", "-2+3+cmd|' /C calc'!A0",
+]
+
+
+def test_safe_cell_defuses_text_and_leaves_numbers() -> None:
+    from wirewatch.export.csv_safe import is_formula, safe_cell
+
+    for payload in FORMULAS:
+        assert safe_cell(payload) == "'" + payload and is_formula(payload)
+    for value in (-33.9, -5, 0, None, True, "Kandahar", "", "Outlet - A", "'quoted"):
+        assert safe_cell(value) == value
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    """One report per payload, the payload in every text field the CSVs carry."""
+    path = tmp_path_factory.mktemp("hostile") / "h.db"
+    reports = []
+    for n, payload in enumerate(FORMULAS):
+        item = event(place=None, country="AF", admin1=payload, day=f"{2001 + n}-01-01",
+                     mode=payload)
+        item["location"]["name"] = payload
+        item["location"]["lat"], item["location"]["lon"] = -33.9, -70.65  # Santiago
+        item["evidence"]["text"] = payload
+        item["arguments"] = [
+            {"role": "agent", "entity": "e1", "span": {"start": 0, "end": 7, "text": "x"}},
+            {"role": "victim", "entity": "e2", "span": {"start": 0, "end": 7, "text": "x"}}]
+        report = record(f"h{n}", f"Hostile report {n}.", [item], outlet=payload)
+        report["entities"][0]["name"] = payload
+        report["entities"].append(dict(report["entities"][0], id="e2", name=payload + " victims"))
+        reports.append(report)
+    with open_store(str(path)) as store:
+        stats = store.add_records(reports)
+    assert stats.added == len(FORMULAS)
+    return path
+
+
+def formula_cells(rows: list[list[str]], numeric: set[int]) -> list[str]:
+    """Cells a spreadsheet would evaluate: text starting (after whitespace) with a formula
+    character. Numeric columns are numbers or nothing."""
+    from wirewatch.export.csv_safe import FORMULA_STARTS
+
+    bad = []
+    for row in rows:
+        for index, cell in enumerate(row):
+            if index in numeric and cell:
+                float(cell)  # a genuine number, kept numeric
+                continue
+            if cell and (cell[0] in FORMULA_STARTS or cell.lstrip()[:1] in FORMULA_STARTS):
+                bad.append(cell)
+    return bad
+
+
+def test_acled_csv_has_no_formula_cells(hostile_db: Path, tmp_path: Path) -> None:
+    with export(hostile_db, "acled-csv", tmp_path / "h.csv").open(newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    numeric = {header.index(c) for c in ("year", "time_precision", "latitude", "longitude",
+                                         "geo_precision", "fatalities")}
+    assert len(rows) == len(FORMULAS)
+    assert formula_cells(rows, numeric) == []
+    cells = [cell for row in rows for cell in row]
+    for payload in FORMULAS:  # every payload reached the file, defused, in several columns
+        assert cells.count("'" + payload) >= 3, payload
+    assert {row[header.index("latitude")] for row in rows} == {"-33.9"}
+
+
+def test_incidents_csv_has_no_formula_cells(hostile_db: Path) -> None:
+    result = runner.invoke(app, ["incidents", "--db", str(hostile_db), "--csv"])
+    assert result.exit_code == 0, result.output
+    header, *rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    numeric = {header.index(c) for c in header if c in (
+        "id", "lat", "lon", "killed_min", "killed_max", "injured_min", "injured_max",
+        "independent_sources", "events")}
+    assert len(rows) == len(FORMULAS)
+    assert formula_cells(rows, numeric) == []
+    cells = [cell for row in rows for cell in row]
+    for payload in FORMULAS:
+        assert cells.count("'" + payload) >= 3, payload
+    assert {row[header.index("lon")] for row in rows} == {"-70.65"}

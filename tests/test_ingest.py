@@ -409,3 +409,93 @@ def test_invalid_cli_published_is_noted(tmp_path: Path) -> None:
     path = _write(tmp_path / "a.txt", EN_TEXT)
     (doc,) = _docs([path], published="yesterday")
     assert doc.published is None and "'yesterday'" in doc.note
+
+
+# --- hostile input (issue 10) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("codec", ["utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"])
+def test_wide_encodings_with_a_byte_order_mark(tmp_path: Path, codec: str) -> None:
+    path = _write(tmp_path / "wide.txt", ("\ufeff" + EN_TEXT).encode(codec))
+    (doc,) = _docs([path])
+    assert doc.error is None and doc.text == EN_TEXT and doc.language == "en"
+
+
+def test_html_size_is_checked_in_bytes_before_parsing(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an oversized page was parsed")
+
+    path = _write(tmp_path / "big.html", ARTICLE_HTML)
+    monkeypatch.setattr(trafilatura, "bare_extraction", never)
+    (doc,) = _docs([path], max_chars=100)
+    assert doc.error == (f"document too large: {len(ARTICLE_HTML.encode())} bytes of HTML "
+                         "(limit 1000, ten times --max-chars; raise with --max-chars)")
+
+
+def test_max_chars_applies_to_the_text_of_html(tmp_path: Path) -> None:
+    path = _write(tmp_path / "page.html", ARTICLE_HTML)
+    (doc,) = _docs([path], max_chars=len(ARTICLE_HTML) // 5)
+    assert doc.error and doc.error.startswith("document too large") and "characters" in doc.error
+
+
+def test_jsonl_fields_of_the_wrong_type_are_noted_not_repr(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": ["a", 1], "text": EN_TEXT, "title": 5, "url": ["x"],
+                         "outlet": {"a": 1}, "published": [2024]}),
+             json.dumps({"id": True, "text": EN_TEXT}),
+             json.dumps({"id": 12, "text": EN_TEXT})]
+    path = _write(tmp_path / "typed.jsonl", "\n".join(lines) + "\n")
+    listed, boolean, number = _docs([path])
+    assert listed.id == f"{path}:1" and boolean.id == f"{path}:2" and number.id == "12"
+    assert listed.note == (
+        "id ignored: expected a string or a whole number, got a list; title ignored: expected "
+        "a string, got a number; url ignored: expected a string, got a list; outlet ignored: "
+        "expected a string, got an object; published value ignored: expected a string, got a "
+        "list")
+    assert boolean.note == "id ignored: expected a string or a whole number, got true"
+    assert (listed.title, listed.url, listed.outlet) == (None, None, None)
+
+
+def test_jsonl_lines_that_json_cannot_read_fail_alone(tmp_path: Path) -> None:
+    good = json.dumps({"id": "ok", "text": EN_TEXT})
+    lines = [good, '{"id": "d", "x": ' + "[" * 5000 + "]" * 5000 + "}",
+             '{"id": "n", "x": ' + "9" * 5000 + "}", good]
+    path = _write(tmp_path / "bad.jsonl", "\n".join(lines) + "\n")
+    docs = _docs([path])
+    assert [d.error for d in docs] == [
+        None, "line 2: JSON nested too deeply to read",
+        "line 3: a number in the JSON is too long to read (over 4,300 digits)", None]
+
+
+def test_jsonl_in_utf16_is_one_clear_error(tmp_path: Path) -> None:
+    data = (json.dumps({"id": "w", "text": EN_TEXT}) + "\n").encode("utf-16")
+    path = _write(tmp_path / "wide.jsonl", data)
+    (doc,) = _docs([path])
+    assert doc.error == (f"{path} is encoded as UTF-16 (it starts with that byte-order mark); "
+                         "JSONL must be UTF-8")
+
+
+@pytest.mark.parametrize("text", ["\x01\x02\x03 \x04", "\u200b\u200c\u200d\u2060" * 10,
+                                  "12 14 -- 45.2"])
+def test_text_without_words_is_an_error_not_english(text: str) -> None:
+    doc = check_text(Document(id="x", text=text), max_chars=10_000)
+    assert doc.error and doc.error.startswith("no words to read")
+
+
+def test_noise_with_a_few_words_is_not_english() -> None:
+    doc = check_text(Document(id="x", text="\x01\x02\u200b\ue000" * 30 + " police said"),
+                     max_chars=10_000)
+    assert doc.error is None and doc.language == "und" and "garbled" in doc.note
+    clean = check_text(Document(id="y", text="\u202e" + EN_TEXT + "\u202c"), max_chars=10_000)
+    assert clean.language == "en" and clean.note is None
+
+
+def test_unstorable_characters_are_replaced_one_for_one() -> None:
+    doc = check_text(Document(id="a\ud800", text=EN_TEXT + "\x00\udc00", title="\ud800"),
+                     max_chars=10_000)
+    assert (doc.id, doc.title) == ("a\ufffd", "\ufffd")
+    assert doc.text == EN_TEXT + "\ufffd\ufffd"
+    assert doc.note == "4 character(s) that cannot be stored (lone surrogates or NUL) replaced " \
+                       "with U+FFFD"

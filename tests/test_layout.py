@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("api",),
     ("store",),
     ("export",),
+    ("serve",),
     ("eval", "train"),
     ("cli",),
 )

@@ -27,7 +27,8 @@ from wirewatch.store.database import database_url
 PG_URL = os.environ.get(
     "WIREWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-PG_SCHEMA = "wirewatch_test_store"
+#: One schema per test process, so parallel runs on one server do not drop each other's.
+PG_SCHEMA = f"wirewatch_test_store_{os.getpid()}"
 
 
 def _drop_pg_schema() -> None:
@@ -347,9 +348,9 @@ def test_reopen_keeps_data_and_schema_version(tmp_path) -> None:
     path = str(tmp_path / "sub" / "ww.db")
     with open_store(path) as first:
         first.add_records(same_attack_reports())
-        assert first.schema_version() == 2
+        assert first.schema_version() == schema.SCHEMA_VERSION
     with open_store(path) as second:
-        assert second.schema_version() == 2
+        assert second.schema_version() == schema.SCHEMA_VERSION
         assert second.add_records(same_attack_reports()).duplicates == 3
         assert second.counts()["documents"] == 3
 
@@ -495,7 +496,7 @@ def test_migration_from_version_1(tmp_path) -> None:
         )
     engine.dispose()
     with open_store(str(path)) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == schema.SCHEMA_VERSION
         assert [hit["doc_id"] for hit in store.search("bombing")] == ["a"]
         stats = store.add_records(reports)
         assert (stats.added, stats.duplicates) == (2, 1)
@@ -597,3 +598,113 @@ def test_extracted_reports_merge_the_same_in_any_order(tmp_path, example_records
     assert partitions[0] == partitions[1] == partitions[2]
     merged = [group for group in partitions[0] if len({doc for doc, _ in group}) >= 3]
     assert any(all("mogadishu" in doc for doc, _ in group) for group in merged)
+
+
+def _text_with(doc_id: str, text: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """A record whose text cannot be hashed by ``record`` (a lone surrogate)."""
+    return {**record(doc_id, doc_id, events), "text": text}
+
+
+def test_values_no_column_takes_do_not_cost_the_batch(store: Store) -> None:
+    """Hostile values reach the store as an extractor may produce them: each document is
+    stored, with what its columns cannot hold made storable, and nothing else is lost."""
+    reports = [
+        record("toll", "Huge toll.", [event(killed=99999999999999999999)]),
+        record("int32", "Beyond 32 bits.", [event(day="2024-04-01", killed=3_000_000_000,
+                                                  injured=2)]),
+        record("year1", "On Monday, long ago.", [event(day=None)], published="0001-01-01"),
+        record("year9999", "On Friday, far ahead.", [event(day=None)], published="9999-12-31"),
+        record("lastday", "The last day.", [event(day="9999-12-31")], published="9999-12-31"),
+        {**record("title", "Lone surrogate title.", [event(day="2024-05-01")]),
+         "title": "bad \ud800 title"},
+        _text_with("text", "Lone \udc00 surrogate in the text.", [event(day="2024-05-02")]),
+        record("nul", "A NUL \x00 in the text.", [event(day="2024-06-01")]),
+        record("nan", "NaN confidence.", [{**event(day="2024-07-01"), "confidence": float("nan"),
+                                           "location": None}]),
+        record("good", "A good report.", [event(place="Herat", admin1="Herat")], outlet="G"),
+    ]
+    stats = store.add_records(reports, batch_size=20)
+    assert (stats.added, stats.errors) == (10, 0)
+    assert len(store.incidents()) >= 6
+    with store.engine.connect() as conn:
+        docs = {row.doc_id: row for row in conn.execute(sa.select(schema.documents))}
+        events = conn.execute(sa.select(schema.events)).all()
+    assert docs["title"].title == "bad \ufffd title"
+    assert docs["text"].text == "Lone \ufffd surrogate in the text."  # same length: offsets hold
+    assert docs["nul"].text == "A NUL \ufffd in the text."
+    assert str(docs["year1"].published) == "0001-01-01"
+    # the column drops a count no integer column holds; the event's JSON keeps what was said
+    toll_event = next(row for row in events
+                      if row.event_json["casualties"]["killed"] == 99999999999999999999)
+    assert toll_event.killed is None
+    killed = {row.killed for row in events}
+    assert 3_000_000_000 not in killed and 2 in {row.injured for row in events}
+
+
+def test_a_record_the_database_refuses_becomes_an_error_row(store: Store, monkeypatch) -> None:
+    """If a value still reaches the database and is refused, the batch is stored again one
+    record at a time: only the record at fault is lost, with the database's reason in one
+    line; a rerun records that failure once."""
+    from wirewatch.store import records
+
+    monkeypatch.setattr(records, "INT_MAX", 10**30)  # let a 20-digit toll through
+    batch = [
+        record("ok1", "First good report.", [event(killed=2)], outlet="A"),
+        record("toll", "Huge toll.", [event(killed=10**20)], outlet="B"),
+        record("ok2", "Second good report.", [event(killed=2)], outlet="C"),
+    ]
+    stats = store.add_records(batch, batch_size=10)
+    assert (stats.records, stats.added, stats.errors) == (3, 2, 1)
+    [error] = store.errors()
+    assert error["doc_id"] == "toll"
+    assert error["error"].startswith("could not be stored: ")
+    assert "INSERT" not in error["error"] and "\n" not in error["error"]
+    [incident] = store.incidents()
+    assert {e["doc_id"] for e in incident["events"]} == {"ok1", "ok2"}
+
+    again = store.add_records(batch, batch_size=10)
+    assert (again.added, again.duplicates, again.errors) == (0, 2, 1)
+    assert store.counts()["ingest_errors"] == 1
+
+
+def test_error_records_are_recorded_once_across_reruns(store: Store) -> None:
+    failed = [{"id": "bad.html", "error": "binary file"}, {"id": "other", "error": "too long"}]
+    store.add_records(failed)
+    store.add_records(failed + [{"id": "bad.html", "error": "another reason"}])
+    assert sorted((e["doc_id"], e["error"]) for e in store.errors()) == [
+        ("bad.html", "another reason"), ("bad.html", "binary file"), ("other", "too long")]
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_new_database_is_created_once_by_racing_openers(tmp_path, engine: str) -> None:
+    """Processes opening one new database (PostgreSQL: a new schema) at once: each finds or
+    makes the whole schema, none fails."""
+    if engine == "sqlite":
+        target, schema_name = str(tmp_path / "race.db"), None
+    else:
+        pytest.importorskip("psycopg", reason="PostgreSQL driver psycopg is not installed")
+        try:
+            _drop_pg_schema()
+        except sa.exc.OperationalError as exc:
+            pytest.skip(f"no PostgreSQL server reachable at {PG_URL}: {exc.orig}")
+        target, schema_name = PG_URL, PG_SCHEMA
+    code = (
+        "import sys\n"
+        "from wirewatch.store import open_store\n"
+        "with open_store(sys.argv[1], schema_name=sys.argv[2] or None) as store:\n"
+        "    print(store.schema_version(), store.counts()['documents'])\n"
+    )
+    try:
+        children = [subprocess.Popen([sys.executable, "-c", code, target, schema_name or ""],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                    for _ in range(6)]
+        outputs = [child.communicate(timeout=120)[0] for child in children]
+        assert [child.returncode for child in children] == [0] * 6, outputs
+        assert all(out.split() == [str(schema.SCHEMA_VERSION), "0"] for out in outputs), outputs
+        with open_store(target, schema_name=schema_name) as store:
+            with store.engine.connect() as conn:
+                versions = conn.execute(sa.select(schema.schema_version.c.version)).scalars()
+                assert versions.all() == [schema.SCHEMA_VERSION]
+    finally:
+        if engine == "postgresql":
+            _drop_pg_schema()

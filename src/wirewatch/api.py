@@ -79,25 +79,28 @@ def documents_from_rows(rows: Iterable[Mapping[str, Any]], source: str = "<recor
     return iter_records(rows, source=source, max_chars=max_chars)
 
 
-def load_pipeline(country: str | None = None, roles: bool = True) -> Language:
+def load_pipeline(country: str | None = None, roles: bool = True,
+                  event_filter: bool = True) -> Language:
     """The full wirewatch pipeline, built once per process and settings. ``country`` (an ISO
     code, any case) is preferred for ambiguous place names; ``roles`` lets the events
     component use the trained role model. Call it first to keep loading out of a timing."""
     from wirewatch.pipeline import load_pipeline as build
 
     # always positional: the pipeline is cached per call signature
-    return build(country.upper() if country else None, roles)
+    return build(country.upper() if country else None, roles, event_filter)
 
 
 def extract_docs(documents: Iterable[Document], country: str | None = None,
-                 roles: bool = True, batch_size: int = DEFAULT_BATCH_SIZE
+                 roles: bool = True, batch_size: int = DEFAULT_BATCH_SIZE,
+                 event_filter: bool = True
                  ) -> Iterator[tuple[Document, Doc | None]]:
     """(Document, spaCy Doc) pairs in input order, for code that reads the Doc itself
     (training features, custom analyses). The Doc is None for a document that failed or is
     not English; a document that crashes a component gets its own ``error``."""
     from wirewatch.pipeline import process
 
-    yield from process(load_pipeline(country, roles), documents, batch_size=batch_size)
+    yield from process(load_pipeline(country, roles, event_filter), documents,
+                       batch_size=batch_size)
 
 
 def extract_records(documents: Iterable[Document], country: str | None = None,

@@ -8,6 +8,7 @@ way, and nothing inside wirewatch imports this package.
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -31,6 +32,28 @@ class WirewatchGroup(TyperGroup):
         except MissingExtra as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(1) from None
+        except Exception as err:
+            if not _is_database_error(err):
+                raise
+            typer.echo(f"error: database: {_first_line(err)}", err=True)
+            raise typer.Exit(1) from None
+
+
+def _is_database_error(err: Exception) -> bool:
+    """An SQLAlchemy error (or the store refusing a database). Checked without importing
+    SQLAlchemy: when it was never imported, the error cannot be one of its own."""
+    sqlalchemy = sys.modules.get("sqlalchemy")
+    store = sys.modules.get("wirewatch.store.database")
+    return (sqlalchemy is not None and isinstance(err, sqlalchemy.exc.SQLAlchemyError)) or (
+        store is not None and isinstance(err, store.StoreError))
+
+
+def _first_line(err: Exception) -> str:
+    """The driver's own message, first line only: SQLAlchemy's text adds the statement and
+    its parameters, which are no business of the person at the terminal."""
+    orig = getattr(err, "orig", None)
+    lines = str(orig if orig is not None else err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
 
 
 def build_app() -> typer.Typer:

@@ -253,3 +253,62 @@ def acled(
     else:
         for line in result_lines(result):
             typer.echo(line)
+
+
+@app.command("alarms")
+def alarms(
+    path: Annotated[Path, typer.Argument(help="BBC news (bbc_news/bbc_news.jsonl).")],
+    part: Part = "check",
+    limit: Limit = None,
+    rows_file: Annotated[Path | None, typer.Option(
+        "--rows", help="Write every false alarm with its trigger and evidence (JSONL).")] = None,
+    as_json: AsJson = False,
+    quiet: Quiet = False,
+) -> None:
+    """False alarms: violent or coercive events on business, sport, entertainment and tech
+    news, per 100 articles."""
+    from wirewatch.eval.alarms import evaluate, result_lines
+    from wirewatch.eval.common import write_jsonl
+
+    with progress_bar(quiet or as_json) as progress:
+        result, rows = evaluate(path, _check_part(part), limit=limit, progress=progress)
+    if rows_file is not None:
+        write_jsonl(rows_file, rows)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        for line in result_lines(result):
+            typer.echo(line)
+
+
+@app.command("reading")
+def reading(
+    data: Annotated[Path, typer.Option(
+        "--data", help="The shared data folder the fixture's sources lie in.")
+    ] = Path("../shared/data"),
+    fixture: Annotated[Path, typer.Option(
+        "--fixture", help="The analyst's reading (ids and coded events).")
+    ] = Path("tests/fixtures/analyst_reading.json"),
+    rows_file: Annotated[Path | None, typer.Option(
+        "--rows", help="Write matched pairs, misses and spurious events per article (JSONL).")
+    ] = None,
+    as_json: AsJson = False,
+    quiet: Quiet = False,
+) -> None:
+    """An analyst's reading by hand of 30 dev articles: violent-event precision and recall,
+    and day, place, killed and injured over matched events."""
+    from wirewatch.eval.common import write_jsonl
+    from wirewatch.eval.reading import evaluate, result_lines
+
+    with progress_bar(quiet or as_json) as progress:
+        try:
+            result, rows = evaluate(fixture, data, progress)
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--data/--fixture") from exc
+    if rows_file is not None:
+        write_jsonl(rows_file, rows)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        for line in result_lines(result):
+            typer.echo(line)

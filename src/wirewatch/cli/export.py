@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from wirewatch.cli.options import Db, Quiet, err_console, require_database
+from wirewatch.cli.store import MinSources, Since, Until
 from wirewatch.export.formats import format_names
 
 #: The ``--format`` choices, one per installed export format.
@@ -23,13 +24,17 @@ def export(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
     db: Db = "wirewatch.db",
-    since: Annotated[str | None, typer.Option("--since", help="YYYY[-MM[-DD]]")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="YYYY[-MM[-DD]]")] = None,
-    country: Annotated[str | None, typer.Option("--country")] = None,
-    min_sources: Annotated[int | None, typer.Option("--min-sources")] = None,
+    since: Since = None,
+    until: Until = None,
+    country: Annotated[str | None, typer.Option(
+        "--country", help="ISO country code of the incident's place.")] = None,
+    min_sources: MinSources = None,
     quiet: Quiet = False,
 ) -> None:
-    """Export incidents: ACLED-style CSV, GeoJSON, STIX 2.1, Parquet or JSONL."""
+    """Export incidents: ACLED-style CSV, GeoJSON, STIX 2.1, Parquet or JSONL.
+
+    CSV cells that would start a spreadsheet formula (=, +, -, @, tab, CR) get a leading '.
+    """
     from wirewatch.export.formats import write
     from wirewatch.export.rows import load_incidents
     from wirewatch.store import open_store

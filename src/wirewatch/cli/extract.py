@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
+from rich.markup import escape
 
 from wirewatch.api import (
     DEFAULT_MAX_CHARS,
@@ -47,14 +48,45 @@ def read_inputs(inputs: list[str], published: str | None, outlet: str | None,
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> tuple[int, int]:
-    """Write one record per line, flushed as it comes; returns (records, failed records)."""
+    """Write one record per line, flushed as it comes; returns (records, failed records).
+
+    Records arrive within the contract's limits; should one still not serialise as UTF-8
+    JSON, an error record takes its line, so every document keeps its one line."""
     total = failed = 0
     for record in records:
         total += 1
-        failed += "error" in record
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line, written = _json_line(record)
+        failed += "error" in record or not written
+        out.write(line + "\n")
         out.flush()
     return total, failed
+
+
+def _utf8(stream: TextIO) -> None:
+    """JSONL is UTF-8 whatever the terminal's locale says (a text stream that cannot be
+    reconfigured, such as a test runner's, is left as it is)."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower() != "utf-8":
+        try:
+            reconfigure(encoding="utf-8")
+        except (ValueError, OSError):
+            pass
+
+
+def _json_line(record: dict[str, Any]) -> tuple[str, bool]:
+    """(``record`` as one line of UTF-8 JSON, True), or (an ASCII error record saying why
+    not, False)."""
+    try:
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+        line.encode("utf-8")
+        return line, True
+    except (TypeError, ValueError, RecursionError) as err:  # UnicodeEncodeError: ValueError
+        record_id = record.get("id")
+        return json.dumps({
+            "id": record_id.encode("utf-8", "replace").decode("utf-8")
+            if isinstance(record_id, str) else "<unknown>",
+            "error": f"the record could not be written as JSON ({type(err).__name__})",
+        }), False
 
 
 def extract(
@@ -75,12 +107,13 @@ def extract(
         tick = start("extract", None) if start is not None else None
         records = extract_records(documents, country, progress=record_feedback(quiet, tick))
         if output is None:
+            _utf8(sys.stdout)
             total, failed = write_jsonl(records, sys.stdout)
         else:
             with output.open("w", encoding="utf-8") as out:
                 total, failed = write_jsonl(records, out)
     if not quiet:
         err_console.print(f"{total} documents, {failed} failed"
-                          + (f" -> {output}" if output else ""))
+                          + (f" -> {escape(str(output))}" if output else ""))
     if total and failed == total:
         raise typer.Exit(1)

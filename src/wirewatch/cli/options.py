@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from wirewatch.eval.common import TaskStarter
 
@@ -26,7 +27,8 @@ Published = Annotated[str | None, typer.Option(
 Outlet = Annotated[str | None, typer.Option("--outlet", help="Outlet name for inputs without one.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 MaxChars = Annotated[int, typer.Option(
-    "--max-chars", help="Documents longer than this get an error record.")]
+    "--max-chars", min=1, help="Documents longer than this get an error record (HTML may be "
+    "ten times as many bytes).")]
 Country = Annotated[str | None, typer.Option(
     "--country", help="ISO country code to prefer when place names are ambiguous.")]
 Db = Annotated[str, typer.Option("--db", help="SQLite path or postgresql:// URL.")]
@@ -80,10 +82,13 @@ def record_feedback(quiet: bool, tick: Callable[[], None] | None
     def seen(record: dict[str, Any]) -> None:
         if tick is not None:
             tick()
+        # ids, errors and notes quote the input: escaped, so "[/x]" is text, not markup
         if "error" in record:
-            err_console.print(f"[red]error[/] {record['id']}: {record['error']}")
+            err_console.print(f"[red]error[/] {escape(str(record['id']))}: "
+                              f"{escape(str(record['error']))}", highlight=False)
         elif record.get("note"):
-            err_console.print(f"[yellow]note[/] {record['id']}: {record['note']}")
+            err_console.print(f"[yellow]note[/] {escape(str(record['id']))}: "
+                              f"{escape(str(record['note']))}", highlight=False)
 
     return seen
 
@@ -92,11 +97,13 @@ def warn_missing_inputs(inputs: list[str]) -> None:
     """A warning per input path that does not exist (its error record follows anyway)."""
     for path in inputs:
         if path != "-" and not Path(path).exists():
-            err_console.print(f"[yellow]warning:[/] {path}: no such file or directory")
+            err_console.print(f"[yellow]warning:[/] {escape(path)}: no such file or directory",
+                              highlight=False)
 
 
 def require_database(db: str) -> None:
     """Exit with status 2 and one line when a SQLite file to read does not exist."""
     if "://" not in db and not Path(db).exists():
-        err_console.print(f"[red]error:[/] no database at {db} (run `wirewatch ingest` first)")
+        err_console.print(f"[red]error:[/] no database at {escape(db)} "
+                          "(run `wirewatch ingest` first)")
         raise typer.Exit(2)

@@ -8,13 +8,13 @@ format the same way, and ``wirewatch export --format`` offers every one it finds
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wirewatch.export.csv_safe import write_rows
 from wirewatch.extras import require
 
 if TYPE_CHECKING:  # annotations only: the CLI reads the format names without the store
@@ -61,11 +61,9 @@ def acled_row(item: ExportIncident) -> dict[str, Any]:
 
 
 def write_acled_csv(items: Sequence[ExportIncident], path: Path) -> None:
+    """ACLED columns, text cells that would start a formula defused (``csv_safe``)."""
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
-        writer.writeheader()
-        for item in items:
-            writer.writerow(acled_row(item))
+        write_rows(out, ACLED_COLUMNS, (acled_row(item) for item in items))
 
 
 def _properties(item: ExportIncident) -> dict[str, Any]:

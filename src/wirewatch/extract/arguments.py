@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from wirewatch.extract.casualties import casualty_patients
+from wirewatch.extract.headcount import is_person, looks_like_name
 from wirewatch.knowledge.actors import actor_nouns, titles
-from wirewatch.knowledge.lexicons import trigger_lexicon, weapon_lemmas
+from wirewatch.knowledge.lexicons import casualty_lexicon, trigger_lexicon, weapon_lemmas
 
 PERSON_PRONOUNS = frozenset({"him", "her", "them", "he", "she", "they", "us", "me", "you",
                              "himself", "herself", "themselves", "whom", "who"})
@@ -24,6 +26,31 @@ GENERIC_HEADS = frozenset({"one", "some", "member", "members", "group", "agent",
                            "many", "most", "all", "each", "both", "none", "two", "three"})
 PERSON_LABELS = frozenset({"PERSON", "NORP"})
 TARGET_PREPS = frozenset({"on", "against", "at", "upon", "targeting"})
+REFLEXIVE = frozenset({"himself", "herself", "themselves", "myself", "ourselves", "self"})
+#: Nouns of a death or an attack whose "of" phrase names the victim ("the death of X",
+#: "the shooting of X", "the release of X").
+OF_VICTIM_NOUNS = frozenset({"death", "killing", "murder", "slaying", "shooting", "stabbing",
+                             "assassination", "kidnapping", "abduction", "release", "rescue",
+                             "beating", "execution", "disappearance"})
+#: Nouns of a relation whose "of" phrase names someone else ("the grandson of Rep. Danny
+#: Davis" is not Davis).
+RELATION_NOUNS = frozenset({"grandson", "granddaughter", "son", "daughter", "wife", "husband",
+                            "father", "mother", "brother", "sister", "nephew", "niece",
+                            "cousin", "uncle", "aunt", "grandfather", "grandmother", "child",
+                            "children", "friend", "girlfriend", "boyfriend", "relative",
+                            "widow", "fiance", "fiancee", "bodyguard", "driver", "aide",
+                            "neighbor", "neighbour", "stepson", "stepdaughter", "parent",
+                            "grandchild", "family", "spouse", "partner"})
+#: Verbs of pursuit, inquiry and justice: their subject (police, prosecutors) is not the
+#: doer of a violent clause that hangs on them ("French police are hunting a suspect ...,
+#: wounding 13 people"; "police arrested a man who shot ...").
+PURSUIT_VERBS = frozenset({"hunt", "search", "seek", "investigate", "probe", "look", "question",
+                           "interrogate", "arrest", "detain", "charge", "try", "sentence",
+                           "convict", "accuse", "blame", "condemn", "identify", "pursue",
+                           "chase", "track", "appeal", "urge"})
+#: Verbs that state a death or injury; a noun event in their "in"/"after" phrase harmed
+#: their subject ("died in a shooting", "was wounded in the attack").
+HARM_PREPS = frozenset({"in", "after", "during", "following", "from", "by"})
 
 
 @dataclass
@@ -68,6 +95,8 @@ def mention_bounds(token: Token) -> tuple[int, int]:
                    default=None)
         if last is not None and token.i - last >= 2:  # at least two name words remain
             start = last + 1
+        while start < token.i and doc[start].is_punct:  # "mr. meneses" -> "meneses"
+            start += 1
     return start, end
 
 
@@ -79,8 +108,8 @@ def is_person_like(token: Token, token_entity: dict[int, str], entities: dict[st
     if eid and entities.get(eid, {}).get("type") in ("PERSON",):
         return True
     head = token
-    if token.like_num:
-        return True
+    if token.like_num or is_person(token):
+        return True  # "a boy", "her grandson", "an 8-year-old", "Melody Cerros"
     if head.lower_ in GENERIC_HEADS:
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -141,6 +170,10 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
                                                   "prep", "pobj"):
             break  # not "ccomp": who says a man was killed did not kill him
         parent = node.head
+        if parent.lemma_.lower() in PURSUIT_VERBS:
+            break  # "police are hunting a suspect ..., wounding 13": not the police's attack
+        if node.dep_ == "acl" and node.tag_ == "VBN":
+            break  # "a man killed in the attack": the noun is the patient, not the doer
         if node.dep_ == "acl" and parent.pos_ in ("NOUN", "PROPN"):
             owner = message_owner(parent)
             if owner is not None:
@@ -179,22 +212,32 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
     entities = {e["id"]: e for e in (doc._.ww_entities or [])}
     args: list[Argument] = []
 
-    def add(role: str, tok: Token) -> None:
+    def add(role: str, tok: Token, depth: int = 0, person: bool = False) -> None:
+        if role in ("victim", "target") and depth < 2:
+            of_victims = _of_phrase(tok) if tok.lemma_.lower() in OF_VICTIM_NOUNS else []
+            if of_victims:  # "the death of X", "the release of X": X is the victim
+                for person in of_victims:
+                    add(role, person, depth + 1)
+                return
+            if tok.lower_ in REFLEXIVE and not is_noun and _harms(trigger_tok):
+                subj, _ = _subject(trigger_tok)  # "X shot himself": X is the victim
+                if subj is not None and subj.lower_ not in REFLEXIVE and not _perpetrator(subj):
+                    add(role, subj, depth + 1, person=True)
+                    return
         if tok.i in event_nouns:
             return
         tok = resolve_relative(tok)
-        named = [c for c in tok.children if c.dep_ == "appos" and c.ent_type_ in PERSON_LABELS
-                 | {"ORG"}]
-        if named and not tok.ent_type_:
-            tok = named[0]  # "the group's deputy emir, Abu Yasser" -> Abu Yasser
+        name = victim_name(tok)
+        if name is not None and not tok.ent_type_:
+            tok = name  # "the group's deputy emir, Abu Yasser" -> Abu Yasser
         owner = message_owner(tok)
         if owner is not None:
             tok = owner
         if tok.i in event_nouns or tok.lemma_.lower() in trigger_lexicon().message_nouns:
             return
-        if tok.pos_ in ("PRON",) and tok.lower_ in ("it", "this", "that", "which", "what",
-                                                     "his", "her", "their", "its", "own"):
-            return
+        if tok.lower_ in ("it", "this", "that", "which", "what", "his", "her", "their", "its",
+                          "own", "those", "these") and tok.pos_ in ("PRON", "DET"):
+            return  # a demonstrative says nothing of who
         if tok.lower_ == "own" or tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "PERCENT",
                                                      "MONEY", "ORDINAL", "QUANTITY"):
             return
@@ -207,7 +250,8 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
             if patient_role in ("victim", "target"):
                 role = patient_role
             else:
-                role = "victim" if is_person_like(tok, token_entity, entities) else "target"
+                role = "victim" if person or is_person_like(tok, token_entity, entities) \
+                    else "target"
         args.append(Argument(role, tok, start, end))
         if role == "agent" and tok.i not in token_entity:
             org = _named_group_in(doc, start, end, token_entity, entities)
@@ -227,6 +271,10 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         add("victim", pobj)
+                        for conj in pobj.conjuncts:  # "the murders of A and B"
+                            add("victim", conj)
+        for person in _harmed_in(trigger_tok):  # "X died in a shooting"
+            add("victim", person)
         head = trigger_tok.head
         if trigger_tok.dep_ in ("dobj",) and head.lemma_.lower() in ("carry", "launch", "conduct",
                                                                      "stage", "mount", "claim"):
@@ -235,12 +283,18 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
                 add("agent", subj)
     else:
         subj, _ = _subject(trigger_tok)
-        if subj is not None:
+        if subj is not None and _headline_passive(trigger_tok, subj):
+            add("victim", subj)  # headlinese "Teen shot in Bronx": the teen was shot
+        elif subj is not None:
             add("agent", subj)
+        if trigger_tok.dep_ == "acl" and trigger_tok.tag_ == "VBN":
+            add("victim", trigger_tok.head)  # "a man killed in the attack"
+        for person in _passive_of_clause(trigger_tok):  # "X died after being shot"
+            add("victim", person)
         for child in trigger_tok.children:
             if child.dep_ in ("dobj", "nsubjpass"):
                 add("victim", child)
-                for conj in child.conjuncts:
+                for conj in coordinated(child):
                     add("victim", conj)
             elif child.dep_ == "prep" and (child.lower_ in TARGET_PREPS or (
                     patient_role == "target" and child.lower_ == "to")):
@@ -249,6 +303,105 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
                         add("victim", pobj)
     args.extend(find_instruments(trigger_tok, sent))
     return args
+
+
+def coordinated(tok: Token) -> list[Token]:
+    """The other items of a list headed by ``tok``, also where the parser hung them on an
+    apposition ("her daughter, Meredith Jessie, and her father")."""
+    items = list(tok.conjuncts)
+    for child in tok.children:
+        if child.dep_ == "appos":
+            if tok.pos_ == "PROPN" and child.pos_ == "PROPN" and child.i > tok.i and any(
+                    c.dep_ in ("conj", "cc") for c in child.children):
+                items.append(child)  # "Nicholas Prato, Kyle Zientek and Nicholas Piring"
+            items.extend(c for c in child.conjuncts if c.i != tok.i)
+    return items
+
+
+def _of_phrase(tok: Token) -> list[Token]:
+    """The people in a noun's "of" phrase, coordinated ones included."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return [pobj, *pobj.conjuncts]
+    return []
+
+
+def victim_name(tok: Token) -> Token | None:
+    """The name a text gives a person it first describes: apposition ("a man, John Smith,
+    24,"; "her daughter, Meredith Jessie") or "identified as"/"named" ("a man identified as
+    John Smith")."""
+    for child in tok.children:
+        if child.dep_ == "appos" and (child.ent_type_ in PERSON_LABELS | {"ORG"}
+                                      or looks_like_name(child)):
+            return child
+    for child in tok.children:
+        if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in ("identify", "name"):
+            for grand in child.children:
+                if grand.dep_ == "prep" and grand.lower_ == "as":
+                    named = [g for g in grand.children if g.dep_ == "pobj"]
+                    if named and named[0].pos_ == "PROPN":
+                        return named[0]
+                if grand.dep_ in ("oprd", "dobj") and grand.pos_ == "PROPN":
+                    return grand
+    return None
+
+
+def _headline(sent: Span) -> bool:
+    text = sent.text.rstrip()
+    return bool(text) and text[-1] not in ".!?\"'”’:;,)"
+
+
+def _harms(verb: Token) -> bool:
+    """A verb that reports a casualty ("kill", "shoot", "wound"), not an attack in general
+    ("a bomber blew himself up" keeps the bomber the doer)."""
+    lemma = verb.lemma_.lower()
+    lex = casualty_lexicon()
+    return lex.slot_of.get(lemma) in ("killed", "injured") or lemma in lex.injured_unless_killed
+
+
+def _perpetrator(tok: Token) -> bool:
+    entry = actor_nouns().get(tok.lemma_.lower())
+    return bool(entry and entry.get("perpetrator"))
+
+
+def _headline_passive(verb: Token, subj: Token) -> bool:
+    """Headlinese drops "was": in "Teen fatally shot in Bronx" the subject is the victim.
+    Only for a harm verb with no object of its own, in a line that ends like a headline."""
+    lemma = verb.lemma_.lower()
+    return _harms(verb) and subj.dep_ == "nsubj" and subj.head.i == verb.i \
+        and _headline(verb.sent) \
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prt") for c in verb.children) \
+        and lemma not in ("die", "perish")
+
+
+def _passive_of_clause(verb: Token) -> list[Token]:
+    """A passive trigger with no subject of its own inside a clause about a casualty: "X
+    died after being struck", "X was pronounced dead after being shot": X is the victim."""
+    if not any(c.dep_ == "auxpass" for c in verb.children) or any(
+            c.dep_ == "nsubjpass" for c in verb.children):
+        return []
+    node = verb
+    for _ in range(2):
+        if node.dep_ not in ("pcomp", "advcl", "pobj", "prep"):
+            return []
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return [p for p in casualty_patients(node) if p.i != verb.i]
+    return []
+
+
+def _harmed_in(noun: Token) -> list[Token]:
+    """"X died in a shooting", "X was wounded in the attack", "X was pronounced dead after
+    the shooting": the people a casualty verb reports, for the event noun in its phrase."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in HARM_PREPS or prep.lower_ == "by":
+        return []
+    verb = prep.head
+    if verb.pos_ not in ("VERB", "AUX", "ADJ"):
+        return []
+    return [p for p in casualty_patients(verb) if p.i != noun.i]
 
 
 def find_instruments(trigger_tok: Token, sent: Span) -> list[Argument]:
@@ -312,8 +465,124 @@ def argument_entity(doc: Doc, arg: Argument) -> str | None:
         return token_entity[arg.head.i]
     if arg.role != "agent":  # "two Russian police officers" are not "Russian" the people
         types = {e["id"]: e["type"] for e in (doc._.ww_entities or [])}
+        related = {t.i for t in _of_phrase(arg.head) for t in t.subtree} \
+            if arg.head.lemma_.lower() in RELATION_NOUNS else set()
         for i in range(arg.start, arg.end):
+            if i in related:
+                continue  # "the grandson of Rep. Danny Davis" is not Davis
             eid = token_entity.get(i)
             if eid and types.get(eid) in ("ORG", "PERSON"):
                 return eid
     return None
+
+
+#: Verbs that take a victim somewhere ("was rushed to a hospital") or give a wound
+#: ("suffered a gunshot wound").
+_CARE_VERBS = frozenset({"rush", "take", "transport", "airlift", "fly", "hospitalize",
+                         "treat"})
+_SUFFER_VERBS = frozenset({"suffer", "sustain", "receive"})
+_IDENTIFY_VERBS = frozenset({"identify", "name"})
+
+
+def _is_name(tok: Token) -> bool:
+    """A person's name: a PERSON entity, or a first and last name NER left unlabelled or
+    took for an organisation."""
+    return tok.ent_type_ == "PERSON" or looks_like_name(tok)
+
+
+def _name_bounds(tok: Token) -> tuple[int, int]:
+    """Token range of a name: its head and the name words before it ("Ilanye Price")."""
+    start = tok.i
+    while start - 1 >= tok.sent.start and tok.doc[start - 1].dep_ == "compound" and \
+            tok.doc[start - 1].head.i == tok.i and tok.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    return start, tok.i + 1
+
+
+def _victim_noun(tok: Token) -> bool:
+    """"the victim", "the girl", "the student who died": a person a report is about, not a
+    suspect or gunman."""
+    entry = actor_nouns().get(tok.lemma_.lower())
+    if entry and entry.get("perpetrator"):
+        return False
+    return tok.lemma_.lower() == "victim" or is_person(tok)
+
+
+def _names_in(tok: Token) -> list[Token]:
+    """The names in a phrase: the head, its coordinated items and an apposed name."""
+    found = [t for t in (tok, *coordinated(tok)) if _is_name(t)]
+    name = victim_name(tok) if not _is_name(tok) else None
+    return found + ([name] if name is not None else [])
+
+
+def _as_phrase(verb: Token) -> list[Token]:
+    """The object of "as" under an identifying verb, also where the parser hung it on a
+    relative clause ("identified the student who died as Colin Brough")."""
+    for tok in verb.subtree:
+        if tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.pos_ == "PROPN":
+            return [tok]
+    return [c for c in verb.children if c.dep_ == "oprd" and c.pos_ == "PROPN"]
+
+
+def stated_victims(sent: Span) -> list[Argument]:
+    """The named people a sentence says were harmed or names as the victims, trigger or not:
+    "Jonathan Kaufman was pronounced dead", "Nicholas Prato and Kyle Zientek are
+    hospitalized", "The medical examiner identified the victim as Dalon Williams", "The
+    victim, later identified as Jaterreon Thorne, ...", "The dead student is Colin Brough",
+    "Winston Brown suffered a gunshot wound". For the event layer: the names of the victims
+    of the incident an article reports, where no trigger word sits beside them."""
+    people: list[Token] = []
+    lex = casualty_lexicon()
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if lex.slot_of.get(lemma) in ("killed", "injured") or lemma in lex.injured_unless_killed \
+                or any(c.dep_ == "oprd" and lex.slot_of.get(c.lemma_.lower()) == "killed"
+                       for c in tok.children):
+            if tok.pos_ in ("VERB", "ADJ", "AUX"):
+                for patient in casualty_patients(tok):
+                    people.extend(_names_in(resolve_relative(patient)))
+            elif tok.pos_ == "NOUN" and lemma in OF_VICTIM_NOUNS:
+                for patient in _of_phrase(tok):  # "the shooting death of Hayden Mayes"
+                    people.extend(_names_in(patient))
+        elif lemma == "victim" and tok.pos_ == "NOUN":
+            name = victim_name(tok)  # "the victim, Erica Robinson, 26, ..."
+            if name is not None:
+                people.extend(t for t in (name, *coordinated(name)) if _is_name(t))
+        elif lemma == "find" and any(c.lemma_.lower() in ("wound", "injury", "dead", "suffer")
+                                     for c in tok.subtree if c.i > tok.i):
+            # "found Merced suffering a gunshot wound", "found Hernandez with a wound"
+            people.extend(p for c in tok.children if c.dep_ == "dobj" for p in _names_in(c))
+        elif lemma in _CARE_VERBS and any(c.dep_ == "prep" and any(
+                g.lemma_.lower() in ("hospital", "injury", "wound") for g in c.children)
+                for c in tok.children):
+            people.extend(p for c in tok.children if c.dep_ == "nsubjpass" for p in _names_in(c))
+        elif lemma in _SUFFER_VERBS and any(
+                c.dep_ == "dobj" and lex.slot_of.get(c.lemma_.lower()) == "injured"
+                for c in tok.children):
+            people.extend(p for c in tok.children if c.dep_ == "nsubj" for p in _names_in(c))
+        elif lemma in _IDENTIFY_VERBS and tok.pos_ == "VERB":
+            about = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            if tok.dep_ in ("acl", "relcl"):
+                about.append(tok.head)  # "the victim, later identified as X"
+            if any(_victim_noun(a) for a in about):
+                for name in _as_phrase(tok):
+                    # "identified the victims as A, 28, B, 27, and C": every name after "as"
+                    people.extend(t for t in sent if t.i >= name.i and _is_name(t)
+                                  and t.dep_ != "compound")
+        elif lemma == "be" and tok.pos_ == "AUX":
+            subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            attr = [c for c in tok.children if c.dep_ == "attr" and _is_name(c)]
+            if subj and attr and (subj[0].lemma_.lower() == "victim" or any(
+                    c.dep_ == "amod" and lex.slot_of.get(c.lemma_.lower()) in ("killed", "injured")
+                    for c in subj[0].children)):
+                people.extend(t for t in (attr[0], *coordinated(attr[0])) if _is_name(t))
+    out: list[Argument] = []
+    seen: set[int] = set()
+    for person in people:
+        if person.i in seen or not person.sent == sent:
+            continue
+        seen.add(person.i)
+        start, end = _name_bounds(person)
+        if start < end:
+            out.append(Argument("victim", person, start, end))
+    return out

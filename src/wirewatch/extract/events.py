@@ -92,6 +92,7 @@ class EventExtractor:
         self.message_nouns = lex.message_nouns
         self.nouns = actor_nouns()
         self.habitual = factuality_lexicon().habitual
+        self.other_incident = factuality_lexicon().other_incident
 
     def find(self, doc: Doc) -> list[dict]:
         events: list[_Event] = []
@@ -105,6 +106,7 @@ class EventExtractor:
                     events.append(event)
             carried = carry_attribution(sent, attribution, carried)
         events = self._merge_headline(events)
+        events = self._merge_incident_mentions(doc, events)
         self._responsibility(doc, events)
         return [self._record(doc, n, e) for n, e in enumerate(events, start=1)]
 
@@ -268,6 +270,51 @@ class EventExtractor:
         target.location = more_specific_place(target.location, event.location)
         target.time = more_specific_time(target.time, event.time)
 
+    def _merge_incident_mentions(self, doc: Doc, events: list[_Event]) -> list[_Event]:
+        """One event per real-world incident per article: a later actual mention of violence
+        of the same type and mode ("The toddler was shot on Saturday afternoon ...") is the
+        incident an earlier one reported ("A 2-year-old boy shot and killed near his home"),
+        unless something says it is another: a day, month or place of its own that conflicts,
+        an own date more than a month before the report (history), a plural or generic
+        mention ("33 separate shootings"), or words that introduce another incident."""
+        kept: list[_Event] = []
+        for event in events:
+            target = None
+            if event.type in VIOLENT_TYPES and event.factuality == "actual" \
+                    and not self._other_incident(doc, event):
+                target = next((e for e in kept if self._same_incident(doc, e, event)), None)
+            if target is None:
+                kept.append(event)
+            else:
+                self._absorb(target, event)
+        return kept
+
+    def _other_incident(self, doc: Doc, event: _Event) -> bool:
+        token = event.primary.token
+        if token.tag_ in ("NNS", "NNPS"):
+            return True
+        text = event.sent.text.lower()
+        words = {t.lower_ for t in event.sent}
+        return bool(words & self.other_incident) or any(
+            w in text for w in self.other_incident if " " in w)
+
+    def _same_incident(self, doc: Doc, earlier: _Event, later: _Event) -> bool:
+        if earlier.type != later.type or earlier.factuality != "actual" \
+                or earlier.primary.token.tag_ in ("NNS", "NNPS"):
+            return False
+        if earlier.mode and later.mode and earlier.mode != later.mode:
+            return False
+        if not compatible_times(earlier.time, later.time) \
+                or not compatible_places(earlier.location, later.location):
+            return False
+        published = doc._.ww_published
+        for one, other in ((earlier, later), (later, earlier)):
+            own = (one.time or {}).get("value")
+            if own and not (other.time or {}).get("value") and published \
+                    and _long_before(own, published):
+                return False  # an old incident recalled beside today's
+        return True
+
     @staticmethod
     def _merge_headline(events: list[_Event]) -> list[_Event]:
         """A headline restates the lead: "Blast in Quetta" is the bombing of the first
@@ -361,9 +408,12 @@ class EventExtractor:
         confidence = 0.5 + (0.15 if not primary.sense.weak else 0.0)
         confidence += 0.05 * len({a["role"] for a in arguments})
         confidence += 0.05 if any(casualties[s] is not None for s in CASUALTY_KINDS) else 0.0
+        generic = self._generic(event, casualties, location, time)
+        if time is None and event.factuality == "actual" and not generic:
+            time = _report_time(doc)
         record = {
             "id": f"v{n}", "type": event.type, "mode": event.mode,
-            "generic": self._generic(event, casualties, location, time),
+            "generic": generic,
             "contexts": sorted(event.contexts),
             "trigger": char_span(doc, doc[primary.start].idx,
                                  doc[primary.end - 1].idx + len(doc[primary.end - 1])),
@@ -475,6 +525,30 @@ def _named_antecedent(doc: Doc, eid: str | None, span: dict) -> dict | None:
 def _is_pronoun_text(text: str) -> bool:
     return text.lower() in {"he", "him", "his", "she", "her", "hers", "they", "them", "their",
                             "it", "its", "himself", "herself", "themselves", "we", "us"}
+
+
+def _long_before(value: str, published: str, days: int = 31) -> bool:
+    """True when a time value ("2003-11", "2015-07-18") ends more than ``days`` before the
+    publication day."""
+    from datetime import date, timedelta
+
+    try:
+        pub = date.fromisoformat(published[:10])
+        year = int(value[:4])
+        month = int(value[5:7]) if len(value) >= 7 else 12
+        day = int(value[8:10]) if len(value) >= 10 else 28
+        return date(year, month, min(day, 28)) < pub - timedelta(days=days)
+    except (ValueError, OverflowError):  # before 0001-01-01: not a date to compare
+        return False
+
+
+def _report_time(doc: Doc) -> dict | None:
+    """The time a coder gives an actual event that states none of its own: the report's
+    day, marked ``basis: "report"`` (no span: nothing in the text says it)."""
+    published = doc._.ww_published
+    if not published:
+        return None
+    return {"value": published, "precision": "day", "span": None, "basis": "report"}
 
 
 def _sentence_span(doc: Doc, sent: Span) -> dict:

@@ -1,8 +1,10 @@
-"""Per-document sanity checks: empty or oversized text, and a cheap language guess.
+"""Per-document sanity checks: empty or oversized text, unstorable characters, and a cheap
+language guess.
 
 The language guess needs no downloads or models: it looks at the script of the letters and at
 the share of common English function words among the first word tokens, which separates
-English news prose from other languages reliably at negligible cost.
+English news prose from other languages reliably at negligible cost. Text that is mostly
+control, invisible or unassigned characters is noise, not English, whatever its few words say.
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
+from wirewatch.contract.limits import clean_string, quote
 from wirewatch.ingest.document import Document
 from wirewatch.knowledge.language import language_hints
+
+#: Raw HTML may be this many times larger than the text limit (markup, scripts, styles).
+HTML_SIZE_FACTOR = 10
+#: Document fields that hold strings taken from the input.
+STRING_FIELDS = ("id", "text", "title", "url", "outlet", "published", "language", "note",
+                 "source")
 
 #: Word tokens (letters only) for the function-word count.
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -28,6 +37,28 @@ _EN_MIN_SHARE = 0.12
 #: Share of non-Latin letters above which the text's script decides the language.
 _SCRIPT_SHARE = 0.5
 _KANA = frozenset({"HIRAGANA", "KATAKANA"})
+#: Unicode categories of characters that are not text: controls (other than whitespace),
+#: invisible format characters, private use, unassigned, surrogates.
+_NOISE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+#: Above this share of noise among the visible characters a text is not read as language.
+_NOISE_SHARE = 0.2
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a value's type, for messages ('a list', 'a number', 'true')."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__}"
 
 
 def is_english(language: str | None) -> bool:
@@ -93,12 +124,44 @@ def guess_language(text: str) -> str | None:
     return "und"
 
 
+def noise_share(sample: str) -> float:
+    """Share of control, invisible, private-use, unassigned and replacement characters among
+    the non-whitespace characters of ``sample`` (0.0 for ordinary text)."""
+    visible = noise = 0
+    for ch in sample:
+        if ch.isspace():
+            continue
+        visible += 1
+        if ch == "\ufffd" or (not ch.isprintable() and unicodedata.category(ch) in _NOISE_CATEGORIES):
+            noise += 1
+    return noise / visible if visible else 0.0
+
+
+def clean_document(doc: Document) -> Document:
+    """Replace what no output can carry (lone surrogates, NUL) in every string field with
+    U+FFFD, one character for one so offsets hold, and say so in a note."""
+    replaced = 0
+    for field in STRING_FIELDS:
+        value = getattr(doc, field)
+        if isinstance(value, str):
+            cleaned, count = clean_string(value)
+            if count:
+                setattr(doc, field, cleaned)
+                replaced += count
+    if replaced:
+        doc.add_note(f"{replaced} character(s) that cannot be stored (lone surrogates or NUL) "
+                     "replaced with U+FFFD")
+    return doc
+
+
 def check_text(doc: Document, max_chars: int) -> Document:
-    """Fail empty or oversized documents; set ``language`` and note a non-English one.
+    """Fail empty, wordless or oversized documents; clean unstorable characters; set
+    ``language`` and note a non-English (or noise) one.
 
     A declared language (e.g. from a JSONL record) wins over the guess. Documents that already
-    failed are returned unchanged.
+    failed are returned unchanged (their strings cleaned).
     """
+    clean_document(doc)
     if doc.error:
         return doc
     text = doc.text
@@ -112,9 +175,22 @@ def check_text(doc: Document, max_chars: int) -> Document:
         )
         doc.text = None  # free the memory; the document will not be processed
         return doc
+    sample = text[:_SAMPLE_CHARS]
+    if not any(ch.isalpha() for ch in sample) and not any(ch.isalpha() for ch in text):
+        doc.error = ("no words to read: the text holds only digits, symbols, control or "
+                     "invisible characters")
+        doc.text = None
+        return doc
     if doc.language:
         if not is_english(doc.language):
-            doc.add_note(f"language declared as {doc.language!r}, not English: extraction skipped")
+            doc.add_note(f"language declared as {quote(doc.language)}, not English: "
+                         "extraction skipped")
+        return doc
+    share = noise_share(sample)
+    if share > _NOISE_SHARE:
+        doc.language = "und"
+        doc.add_note(f"text looks like binary or garbled data ({share:.0%} control, invisible "
+                     "or unassigned characters), not English: extraction skipped")
         return doc
     language = guess_language(text)
     doc.language = language
@@ -140,8 +216,8 @@ def normalise_published(value: object) -> tuple[str | None, str | None]:
     if value is None or value == "":
         return None, None
     if not isinstance(value, str):
-        return None, f"published value {value!r} ignored: not a string"
+        return None, f"published value ignored: expected a string, got {json_type(value)}"
     try:
         return parse_published(value), None
     except ValueError:
-        return None, f"published value {value!r} ignored: not an ISO 8601 date or datetime"
+        return None, f"published value {quote(value)} ignored: not an ISO 8601 date or datetime"

@@ -10,6 +10,7 @@ import logging
 
 import trafilatura
 
+from wirewatch.contract.limits import clean_string
 from wirewatch.ingest.checks import normalise_published
 from wirewatch.ingest.document import Document
 
@@ -36,6 +37,7 @@ def html_to_document(html: str, id: str, url: str | None = None) -> Document:
     """
     if not html or not html.strip():
         return Document(id=id, url=url, error="empty HTML")
+    html, _ = clean_string(html)  # the parser refuses lone surrogates and NUL
     try:
         result = trafilatura.bare_extraction(
             html,
@@ -48,7 +50,8 @@ def html_to_document(html: str, id: str, url: str | None = None) -> Document:
             include_formatting=False,
         )
     except Exception as err:  # trafilatura/lxml can fail on pathological markup
-        return Document(id=id, url=url, error=f"HTML could not be parsed: {err}")
+        reason = "nested too deeply" if isinstance(err, RecursionError) else str(err)[:200]
+        return Document(id=id, url=url, error=f"HTML could not be parsed: {reason}")
     text = _clean(getattr(result, "text", None)) if result is not None else None
     if text is None:
         return Document(id=id, url=url, error="no article text could be extracted from the HTML")

@@ -74,6 +74,22 @@ def weapon_lemmas() -> Mapping[str, str]:
     return {str(w).lower(): cat for cat, words in raw.items() for w in words}
 
 
+@cache
+def strong_weapons() -> frozenset[str]:
+    """Weapon lemmas that vouch for violence on their own (data/event_filter.yaml)."""
+    raw = load_yaml("event_filter.yaml")
+    categories = set(raw["strong_weapon_categories"])
+    ambiguous = {str(w).lower() for w in raw["ambiguous_weapons"]}
+    return frozenset(w for w, cat in weapon_lemmas().items()
+                     if cat in categories and w not in ambiguous)
+
+
+@cache
+def disaster_words() -> frozenset[str]:
+    """Lemmas naming a disaster or accident as a cause of death (data/event_filter.yaml)."""
+    return frozenset(str(w).lower() for w in load_yaml("event_filter.yaml")["disaster_words"])
+
+
 @dataclass(frozen=True)
 class CasualtyLexicon:
     """data/casualties.yaml: which lemmas report which casualty slot, and number words."""
@@ -83,6 +99,24 @@ class CasualtyLexicon:
     #: Vague quantity -> its lower bound ("dozens" -> 24), None where there is none ("many").
     vague_numbers: Mapping[str, int | None]
     number_words: Mapping[str, int]
+    #: Harm lemmas whose victim is injured unless the sentence says they died ("shoot").
+    injured_unless_killed: frozenset[str] = frozenset()
+    #: Adverbs that make a harm word a death ("fatally", "mortally").
+    fatal_modifiers: frozenset[str] = frozenset()
+    #: Adjectives that make a harm noun a death ("fatal shooting").
+    fatal_adjectives: frozenset[str] = frozenset()
+    #: What a violent death dies of ("gunshot", "wound"); "died of cancer" is no casualty.
+    violent_causes: frozenset[str] = frozenset()
+    #: Words that say nobody ("none", "nobody").
+    zero_words: frozenset[str] = frozenset()
+    #: Heads under which a casualty word is a legal matter ("arrest warrant").
+    not_casualty_heads: frozenset[str] = frozenset()
+    #: Singular nouns naming one person ("man", "victim", "grandson").
+    person_nouns: frozenset[str] = frozenset()
+    #: Nouns never counted as one person ("family", "police").
+    collective_nouns: frozenset[str] = frozenset()
+    #: Last words of place and organisation names ("Street", "Mall"), never a surname.
+    not_surnames: frozenset[str] = frozenset()
 
 
 @cache
@@ -90,7 +124,19 @@ def casualty_lexicon() -> CasualtyLexicon:
     """The casualty lexicon."""
     raw = load_yaml("casualties.yaml")
     slot_of = {lemma: slot for slot, lemmas in raw["slots"].items() for lemma in lemmas}
-    return CasualtyLexicon(slot_of, dict(raw["vague_numbers"]), dict(raw["number_words"]))
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in raw.get(key) or ())
+
+    return CasualtyLexicon(
+        slot_of, {str(k): v for k, v in raw["vague_numbers"].items()},
+        {str(k): v for k, v in raw["number_words"].items()},
+        injured_unless_killed=words("injured_unless_killed"),
+        fatal_modifiers=words("fatal_modifiers"), fatal_adjectives=words("fatal_adjectives"),
+        violent_causes=words("violent_causes"),
+        zero_words=words("zero_words"),
+        not_casualty_heads=words("not_casualty_heads"), person_nouns=words("person_nouns"),
+        collective_nouns=words("collective_nouns"), not_surnames=words("not_surnames"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +152,8 @@ class FactualityLexicon:
     negators: frozenset[str]
     future_modifiers: frozenset[str]
     habitual: frozenset[str]
+    #: Words that introduce a different incident ("another", "a separate shooting").
+    other_incident: frozenset[str] = frozenset()
 
 
 @cache

@@ -16,6 +16,8 @@ from wirewatch.ingest.document import Document
 from wirewatch.nlp.extensions import register_extensions
 from wirewatch.nlp.model import load_base_model
 from wirewatch.nlp.recase import normalize_for_nlp
+from wirewatch.pipeline.boundary import admit
+from wirewatch.pipeline.isolate import LONG_TEXT, StepFailed, parse_long, run_steps
 
 #: The components' order and settings (spaCy's config format).
 CONFIG_FILE = "components.cfg"
@@ -43,16 +45,17 @@ def register_factories() -> None:
 
 
 def add_wirewatch_components(nlp: Language, country_bias: str | None = None,
-                             roles: bool = True) -> Language:
+                             roles: bool = True, event_filter: bool = True) -> Language:
     """Add wirewatch's components to a user's English pipeline (needs parser and NER), in
     the order and with the settings of ``components.cfg``; ``country_bias`` prefers one
     country for ambiguous places, ``roles`` lets the events component use the trained role
-    model when its weights are installed."""
+    model when its weights are installed, ``event_filter`` the learned event filter (off:
+    every rule candidate is an event, as the filter's training needs)."""
     register_factories()
     config = components_config()
     settings = config["components"]
     overrides = {"wirewatch_places": {"country_bias": country_bias},
-                 "wirewatch_events": {"roles": roles}}
+                 "wirewatch_events": {"roles": roles, "event_filter": event_filter}}
     if "parser" in nlp.pipe_names:
         for name in config["wirewatch"]["before_parser"]:
             if name not in nlp.pipe_names:
@@ -64,16 +67,21 @@ def add_wirewatch_components(nlp: Language, country_bias: str | None = None,
 
 
 @cache
-def load_pipeline(country_bias: str | None = None, roles: bool = True) -> Language:
+def load_pipeline(country_bias: str | None = None, roles: bool = True,
+                  event_filter: bool = True) -> Language:
     """The full wirewatch pipeline, built once per process and configuration."""
-    return add_wirewatch_components(load_base_model(), country_bias, roles)
+    return add_wirewatch_components(load_base_model(), country_bias, roles, event_filter)
 
 
 def make_doc(nlp: Language, document: Document) -> Doc:
     """A Doc for ``document`` with its metadata set, ready for ``nlp.pipe``."""
     text = document.text or ""
     normalized = normalize_for_nlp(text)
-    doc = nlp.make_doc(normalized)
+    return _with_metadata(nlp.make_doc(normalized), document, normalized)
+
+
+def _with_metadata(doc: Doc, document: Document, normalized: str) -> Doc:
+    text = document.text or ""
     doc._.ww_text = text if normalized != text else None
     doc._.ww_published = document.published
     doc._.ww_outlet = document.outlet
@@ -90,12 +98,13 @@ def process(nlp: Language, documents: Iterable[Document], batch_size: int = 16
             ) -> Iterator[tuple[Document, Doc | None]]:
     """Run documents through ``nlp`` in batches, yielding them in input order.
 
-    A document that crashes a component gets its own ``error``; the rest of its batch is
-    re-run one by one so nothing already processed is lost.
+    Each document is admitted at the contract boundary first (``boundary.admit``). A
+    document that crashes a component gets its own ``error``, naming the step in words;
+    the rest of its batch is re-run one by one so nothing already processed is lost.
     """
     batch: list[Document] = []
-    for document in documents:
-        batch.append(document)
+    for position, document in enumerate(documents, start=1):
+        batch.append(admit(document, position))
         if len(batch) >= batch_size:
             yield from _run_batch(nlp, batch)
             batch = []
@@ -105,15 +114,37 @@ def process(nlp: Language, documents: Iterable[Document], batch_size: int = 16
 
 def _run_batch(nlp: Language, batch: list[Document]) -> Iterator[tuple[Document, Doc | None]]:
     todo = [d for d in batch if needs_nlp(d)]
+    short = [d for d in todo if len(d.text or "") <= LONG_TEXT]
     try:
-        docs = list(nlp.pipe(make_doc(nlp, d) for d in todo))
-        done = {id(d): doc for d, doc in zip(todo, docs, strict=True)}
+        docs = list(nlp.pipe(make_doc(nlp, d) for d in short))
+        done = {id(d): doc for d, doc in zip(short, docs, strict=True)}
     except Exception:  # noqa: BLE001 - isolate the failing document below
         done = {}
-        for d in todo:
-            try:
-                done[id(d)] = nlp(make_doc(nlp, d))
-            except Exception as err:  # noqa: BLE001
-                d.error = f"processing failed: {type(err).__name__}: {err}"
+        for d in short:
+            _run_alone(nlp, d, done)
+    for d in todo:
+        if len(d.text or "") > LONG_TEXT:
+            _run_alone(nlp, d, done)
     for d in batch:
         yield d, done.get(id(d))
+
+
+def _run_alone(nlp: Language, document: Document, done: dict[int, Doc]) -> None:
+    """Process one document step by step; a failure becomes its error, in words."""
+    try:
+        done[id(document)] = _parse_alone(nlp, document)
+    except StepFailed as err:
+        document.error = str(err)
+    except Exception as err:  # noqa: BLE001 - e.g. the tokenizer or metadata
+        document.error = str(StepFailed("tokenizer", err))
+
+
+def _parse_alone(nlp: Language, document: Document) -> Doc:
+    text = document.text or ""
+    if len(text) <= LONG_TEXT:
+        return run_steps(nlp, make_doc(nlp, document))
+    late = [name for name in components_config()["wirewatch"]["after_ner"]
+            if name in nlp.pipe_names]
+    normalized = normalize_for_nlp(text)
+    doc = _with_metadata(parse_long(nlp, normalized, late), document, normalized)
+    return run_steps(nlp, doc, late)

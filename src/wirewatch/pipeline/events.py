@@ -1,24 +1,34 @@
-"""Component 6: PLOVER events, with the trained role model refining their arguments."""
+"""Component 6: PLOVER events; the learned event filter drops candidates that are not events,
+and the trained role model refines the arguments of the rest."""
 
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from wirewatch.extract.event_filter import EventFilter
+from wirewatch.extract.event_filter import model_path as filter_path
 from wirewatch.extract.events import EventExtractor
 from wirewatch.extract.roles import RoleClassifier, model_path
 from wirewatch.nlp.extensions import register_extensions
 
 
 class EventsComponent:
-    """``wirewatch_events``: writes ``doc._.ww_events``. When ``roles`` is on and the role
-    weights are installed, the trained classifier adds and prunes arguments of the events
-    before they are assigned (it owns no output of its own)."""
+    """``wirewatch_events``: writes ``doc._.ww_events``. The rules propose candidates; when
+    ``event_filter`` is on and its weights are installed, the learned filter keeps those that
+    are events; when ``roles`` is on and the role weights are installed, the trained role
+    classifier adds and prunes their arguments. Both run before the events are assigned
+    (neither owns an output of its own)."""
 
     def __init__(self, roles: bool, roles_apply_to: str, roles_prune: float,
-                 roles_threshold: float | None, roles_model: str | None) -> None:
+                 roles_threshold: float | None, roles_model: str | None,
+                 event_filter: bool, event_threshold: float | None,
+                 event_model: str | None) -> None:
         register_extensions()
         self.extractor = EventExtractor()
+        self.filter: EventFilter | None = None
+        if event_filter and (event_model is not None or filter_path().exists()):
+            self.filter = EventFilter(threshold=event_threshold, model=event_model)
         self.roles: RoleClassifier | None = None
         if roles and (roles_model is not None or model_path().exists()):
             self.roles = RoleClassifier(threshold=roles_threshold, model=roles_model,
@@ -26,6 +36,8 @@ class EventsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         events = self.extractor.find(doc)
+        if self.filter is not None:
+            events = self.filter.keep(doc, events)
         if self.roles is not None:
             self.roles.refine(doc, events)
         doc._.ww_events = events
@@ -35,7 +47,8 @@ class EventsComponent:
 @Language.factory(
     "wirewatch_events",
     default_config={"roles": True, "roles_apply_to": "uncased", "roles_prune": 0.05,
-                    "roles_threshold": None, "roles_model": None},
+                    "roles_threshold": None, "roles_model": None, "event_filter": True,
+                    "event_threshold": None, "event_model": None},
     assigns=["doc._.ww_events"],
     requires=["token.dep", "token.lemma", "doc.ents", "doc._.ww_entities",
               "doc._.ww_token_entity", "doc._.ww_locations", "doc._.ww_times",
@@ -43,7 +56,10 @@ class EventsComponent:
 )
 def make_events(nlp: Language, name: str, roles: bool, roles_apply_to: str,
                 roles_prune: float, roles_threshold: float | None,
-                roles_model: str | None) -> EventsComponent:
+                roles_model: str | None, event_filter: bool, event_threshold: float | None,
+                event_model: str | None) -> EventsComponent:
     """``roles_apply_to``: "uncased" (default; the model was trained on wire copy) or "all";
-    ``roles_prune`` drops rule arguments whose probability in their role is below it."""
-    return EventsComponent(roles, roles_apply_to, roles_prune, roles_threshold, roles_model)
+    ``roles_prune`` drops rule arguments whose probability in their role is below it;
+    ``event_threshold`` overrides the filter's trained decision threshold."""
+    return EventsComponent(roles, roles_apply_to, roles_prune, roles_threshold, roles_model,
+                           event_filter, event_threshold, event_model)

@@ -5,6 +5,10 @@ never changes it in place. It joins two outputs that belong to different compone
 - each quote takes its attribution chain (``via``) from the claims component
   (``doc._.ww_quote_via``), which alone knows which claims enclose which quotes;
 - a place entity ("Dagestan") takes its country from the places component's resolution.
+
+Every record, error records included, then passes the contract boundary
+(``boundary.finish``): it always serialises as UTF-8 JSON and fits the store. A record that
+cannot be built at all becomes an error record saying so; it never raises.
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ from spacy.tokens import Doc
 
 from wirewatch.ingest.document import Document
 from wirewatch.nlp.extensions import get_list
+from wirewatch.pipeline.boundary import finish
 
 LISTS = ("entities", "events", "quotes", "claims", "locations", "times")
 
 
 def text_sha256(text: str) -> str:
-    """The document's identity in the store: SHA-256 of its UTF-8 text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The document's identity in the store: SHA-256 of its UTF-8 text (a lone surrogate,
+    which the boundary replaces before this is called, is hashed as its code point)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def error_record(document: Document) -> dict[str, Any]:
@@ -30,13 +36,24 @@ def error_record(document: Document) -> dict[str, Any]:
     record: dict[str, Any] = {"id": document.id, "error": document.error or "unknown error"}
     if document.source and document.source != document.id:
         record["source"] = document.source
-    return record
+    return finish(record)
 
 
 def to_record(document: Document, doc: Doc | None, include_text: bool = False) -> dict[str, Any]:
     """The contract record of a document; ``doc`` is None when it skipped the pipeline."""
     if not document.ok:
         return error_record(document)
+    try:
+        return finish(_document_record(document, doc, include_text))
+    except Exception as err:  # noqa: BLE001 - one document must never stop the batch
+        failed = Document(id=str(document.id), source=document.source,
+                          error="could not be written as a record: an internal error "
+                          f"({type(err).__name__})")
+        return error_record(failed)
+
+
+def _document_record(document: Document, doc: Doc | None, include_text: bool
+                     ) -> dict[str, Any]:
     text = document.text or ""
     record: dict[str, Any] = {
         "id": document.id,

@@ -11,6 +11,7 @@ gives precision ``hour`` while the value stays the date.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -72,12 +73,11 @@ def _day(d: date) -> Resolved:
 
 
 def _month_period(year: int, month: int) -> Resolved:
-    ny, nm = _shift_month(year, month, 1)
     return Resolved(
         f"{year:04d}-{month:02d}",
         "month",
         date(year, month, 1),
-        date(ny, nm, 1) - timedelta(days=1),
+        date(year, month, calendar.monthrange(year, month)[1]),
     )
 
 
@@ -216,7 +216,16 @@ def _unanchored(e: Expr) -> Resolved:
 
 
 def resolve(expr: Expr, anchor: date | None) -> Resolved:
-    """Anchor one expression; relative ones stay unresolved (value None) without an anchor."""
+    """Anchor one expression; relative ones stay unresolved (value None) without an anchor,
+    and so do those that would fall outside the calendar (before 0001 or after 9999: a
+    report "published" 0001-01-01 saying "yesterday")."""
+    try:
+        return _resolve(expr, anchor)
+    except (OverflowError, ValueError):
+        return _unanchored(expr)
+
+
+def _resolve(expr: Expr, anchor: date | None) -> Resolved:
     if expr.kind == "decade":
         return Resolved(None, None)
     if expr.kind == "clock":

@@ -3,8 +3,8 @@
 Signatures are split into bands; two documents are candidates when any band is identical,
 and copies when their estimated Jaccard similarity reaches ``DUPLICATE_SIMILARITY``. A copy
 points at the first stored member of its group (``documents.copy_of``). The index lives in
-memory, built once per store from the database, so each new document costs one lookup
-instead of a scan of every stored signature.
+memory, built once per store from the database and extended with other writers' documents,
+so each new document costs one lookup instead of a scan of every stored signature.
 """
 
 from __future__ import annotations
@@ -56,7 +56,12 @@ class CopyIndex:
     @classmethod
     def load(cls, conn: sa.Connection) -> CopyIndex:
         index = cls()
-        query = sa.select(documents.c.id, documents.c.minhash_json, documents.c.copy_of)
-        for row in conn.execute(query.order_by(documents.c.id)):
-            index.add(row.id, row.minhash_json or [], row.copy_of)
+        index.catch_up(conn, 0)
         return index
+
+    def catch_up(self, conn: sa.Connection, after_document: int) -> None:
+        """Add the stored documents after ``after_document`` (other writers' documents)."""
+        query = sa.select(documents.c.id, documents.c.minhash_json, documents.c.copy_of)
+        query = query.where(documents.c.id > after_document).order_by(documents.c.id)
+        for row in conn.execute(query):
+            self.add(row.id, row.minhash_json or [], row.copy_of)

@@ -8,14 +8,25 @@ skips what was stored (documents are keyed by ``text_sha256``).
 
 Failed documents (records with an ``"error"`` key) and malformed records are not stored as
 documents; each becomes an ``ingest_errors`` row (doc id, message, record) in the same
-batch transaction, so they can be listed and retried later.
+batch transaction, so they can be listed and retried later. A batch the database refuses
+(a value no column takes) is stored again one document at a time, so only the document at
+fault becomes an error row.
+
+Several processes may ingest into one database at once. Every write (schema creation and
+migration, each batch) runs under one database-wide write lock: ``BEGIN IMMEDIATE`` on
+SQLite, a transaction-level advisory lock on PostgreSQL. Inside it a batch first brings the
+in-memory merge and copy indexes in step with what other writers committed, so concurrent
+ingests build the same incidents as one sequential run, and a text another writer stored
+meanwhile is seen as a duplicate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -34,7 +45,7 @@ from wirewatch.store.incidents import (
 )
 from wirewatch.store.migrations import MIGRATIONS
 from wirewatch.store.profile import DocProfile, build_profile, minhash
-from wirewatch.store.records import DocumentRows, RecordError, document_rows
+from wirewatch.store.records import DocumentRows, RecordError, document_rows, storable_record
 from wirewatch.store.summary import IncidentFilter, incident_dicts
 
 
@@ -58,6 +69,11 @@ class IngestStats:
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
+    def add(self, other: IngestStats) -> None:
+        """Count ``other``'s work in this total."""
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
 
 def database_url(url_or_path: str) -> str:
     """A filesystem path means a SQLite file; anything with ``://`` is an SQLAlchemy URL."""
@@ -72,10 +88,36 @@ def database_url(url_or_path: str) -> str:
     return f"sqlite:///{path}"
 
 
-def _enable_sqlite_foreign_keys(dbapi_conn: Any, _record: Any) -> None:
+#: Seconds a SQLite writer waits for another process's write lock before giving up.
+SQLITE_LOCK_TIMEOUT_S = 300.0
+#: Execution option that makes a SQLite transaction start with ``BEGIN IMMEDIATE``.
+_WRITE = "wirewatch_write"
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    """Foreign keys on; and SQLAlchemy, not the sqlite3 module, emits BEGIN (``_sqlite_begin``),
+    so reads and DDL are inside transactions too (the module's legacy mode leaves them out)."""
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    """A writing transaction takes the write lock at once (``BEGIN IMMEDIATE``): two
+    writers then queue instead of both reading and one failing when it starts to write."""
+    immediate = conn.get_execution_options().get(_WRITE)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _lock_key(schema_name: str | None) -> int:
+    """The PostgreSQL advisory lock of one store (a database, or a schema in it)."""
+    digest = hashlib.sha256(f"wirewatch:{schema_name or ''}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _take_pg_lock(conn: sa.Connection, schema_name: str | None) -> None:
+    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(schema_name))))
 
 
 def _now() -> dt.datetime:
@@ -94,9 +136,11 @@ class Store:
     def __init__(self, engine: sa.Engine, schema_name: str | None = None) -> None:
         self.engine = engine
         self.schema_name = schema_name
-        # In-memory indexes, built from the database on first ingest and kept up to date.
+        # In-memory indexes, built from the database on first ingest and kept up to date;
+        # ``_synced`` is the last document id they know (other writers add after it).
         self._index: MergeIndex | None = None
         self._copies: CopyIndex | None = None
+        self._synced = 0
 
     def __enter__(self) -> Store:
         return self
@@ -109,9 +153,34 @@ class Store:
 
     # -- schema ---------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        """A transaction holding the store's write lock, which every writer of the database
+        (in any process) takes: writes happen one transaction at a time."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    _take_pg_lock(conn, self.schema_name)
+                yield conn
+
+    def _stored_version(self) -> int | None:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("schema_version", schema=self.schema_name):
+                return None
+            return conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
+
     def init_schema(self) -> None:
-        """Create missing tables, record the schema version, run pending migrations."""
-        with self.engine.begin() as conn:
+        """Create missing tables, record the schema version, run pending migrations.
+
+        An up-to-date database is only read; otherwise the work runs in one transaction
+        under the write lock, so processes opening a new database at once create it once
+        (the others then find it made) and a kill in the middle leaves no half-made schema.
+        """
+        if self._stored_version() == schema.SCHEMA_VERSION:
+            return
+        with self.writing() as conn:
             schema.metadata.create_all(conn)
             version = conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
             if version is None:
@@ -144,21 +213,70 @@ class Store:
     # -- ingest ---------------------------------------------------------------------------
 
     def add_records(self, records: Iterable[dict[str, Any]], batch_size: int = 100) -> IngestStats:
-        """Store contract document records, skipping texts already stored; commit per batch."""
+        """Store contract document records, skipping texts already stored; commit per batch.
+
+        A batch the database refuses is stored again one record at a time, and a record it
+        still refuses becomes an ``ingest_errors`` row: the other records are stored.
+        """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         stats = IngestStats()
         for batch in _batches(records, batch_size):
             try:
-                with self.engine.begin() as conn:
-                    if self._index is None or self._copies is None:
-                        self._index = MergeIndex.load(conn)
-                        self._copies = CopyIndex.load(conn)
-                    self._add_batch(conn, batch, stats)
-            except BaseException:
-                self._index = self._copies = None  # rolled back: rebuild from the database
-                raise
+                stats.add(self._store_batch(batch))
+            except Exception as exc:
+                if not _refused(exc):
+                    raise
+                for record in batch:
+                    stats.add(self._store_alone(record))
         return stats
+
+    def _store_batch(self, batch: list[Any]) -> IngestStats:
+        """One transaction under the write lock; the statistics of what it committed."""
+        stats = IngestStats()
+        try:
+            with self.writing() as conn:
+                self._sync_indexes(conn)
+                self._add_batch(conn, batch, stats)
+        except BaseException:
+            self._index = self._copies = None  # rolled back: rebuild from the database
+            raise
+        return stats
+
+    def _store_alone(self, record: Any) -> IngestStats:
+        """Store one record of a refused batch; if it is refused too, record why."""
+        try:
+            return self._store_batch([record])
+        except Exception as exc:
+            if not _refused(exc):
+                raise
+            message = f"could not be stored: {_describe(exc)}"
+        now = _now()
+        with self.writing() as conn:
+            try:
+                with conn.begin_nested():
+                    _insert_new_errors(conn, [_error_row(record, message, now)])
+            except Exception as exc:
+                if not _refused(exc):
+                    raise
+                row = {**_error_row(None, message, now), "doc_id": _doc_id(record)}
+                _insert_new_errors(conn, [row])  # without the record the database refused
+        return IngestStats(records=1, errors=1)
+
+    def _sync_indexes(self, conn: sa.Connection) -> None:
+        """Bring the merge and copy indexes in step with the database (under the write
+        lock): other writers may have stored documents since this process last wrote."""
+        latest = conn.execute(sa.select(sa.func.max(schema.documents.c.id))).scalar() or 0
+        if self._index is not None and self._copies is not None:
+            if latest == self._synced:
+                return
+            if self._index.catch_up(conn, self._synced):
+                self._copies.catch_up(conn, self._synced)
+                self._synced = latest
+                return
+        self._index = MergeIndex.load(conn)
+        self._copies = CopyIndex.load(conn)
+        self._synced = latest
 
     def _add_batch(self, conn: sa.Connection, batch: list[Any], stats: IngestStats) -> None:
         now = _now()
@@ -172,7 +290,7 @@ class Store:
                 stats.errors += 1
                 errors.append(_error_row(record, str(exc), now))
         if errors:
-            conn.execute(sa.insert(schema.ingest_errors), errors)
+            _insert_new_errors(conn, errors)
 
         known = set()
         hashes = list({rows.document["text_sha256"] for rows in ready})
@@ -203,6 +321,7 @@ class Store:
             rows.document["profile_json"] = profile.as_json()
             rows.document["minhash_json"] = minhash(text)
         doc_pks = _insert_returning_ids(conn, schema.documents, [rows.document for rows in fresh])
+        self._synced = max(self._synced, *doc_pks)  # ids grow: writes are serialised
         stats.added += len(fresh)
         self._mark_copies(conn, doc_pks, fresh)
         link_actors(conn, [entity for rows in fresh for entity in rows.entities])
@@ -275,10 +394,35 @@ class Store:
         with self.engine.connect() as conn:
             return incident_dicts(conn, limit, where)
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over document titles and texts, best match first."""
+    def search(self, query: str, limit: int = 20, raw: bool = False) -> list[dict[str, Any]]:
+        """Full-text search over document titles and texts, best match first.
+
+        ``query`` is read as typed words (``store.fts_query``); ``raw`` passes the engine's
+        own syntax. Raises ``SearchQueryError`` for a query that cannot run, ValueError for
+        a limit out of range.
+        """
         with self.engine.connect() as conn:
-            return dialect.search(conn, query, limit, self.schema_name)
+            return dialect.search(conn, query, limit, self.schema_name, raw=raw)
+
+    def incident_partition(self, by: str = "doc_id") -> frozenset[frozenset[tuple[str, str]]]:
+        """The incidents as sets of their member events, each ``(doc_id, event_id)``: a
+        canonical form, free of database ids and order, for comparing two databases (an
+        interrupted or concurrent ingest against one sequential run). ``by="text_sha256"``
+        names documents by their text instead: of two inputs with one text, which id is
+        stored depends on which arrived first."""
+        ie, ev, docs = schema.incident_events, schema.events, schema.documents
+        if by not in ("doc_id", "text_sha256"):
+            raise ValueError(f"by must be doc_id or text_sha256, not {by!r}")
+        query = (
+            sa.select(ie.c.incident_id, docs.c[by], ev.c.event_id)
+            .join(ev, ev.c.id == ie.c.event_id)
+            .join(docs, docs.c.id == ev.c.document_id)
+        )
+        groups: dict[int, set[tuple[str, str]]] = {}
+        with self.engine.connect() as conn:
+            for incident_id, doc_id, event_id in conn.execute(query):
+                groups.setdefault(incident_id, set()).add((doc_id, event_id))
+        return frozenset(frozenset(members) for members in groups.values())
 
     def counts(self) -> dict[str, int]:
         """Row count per table (``documents``, ``events``, ``incidents``, ``ingest_errors``...)."""
@@ -308,16 +452,66 @@ def _insert_returning_ids(
     return [int(pk) for pk in result.scalars()]
 
 
+def _doc_id(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    try:
+        doc_id = storable_record({"id": record.get("id")})["id"]
+        return None if doc_id is None else str(doc_id)
+    except (RecordError, ValueError):
+        return None
+
+
 def _error_row(record: Any, message: str, now: dt.datetime) -> dict[str, Any]:
-    doc_id = record.get("id") if isinstance(record, dict) else None
+    record_json = None
+    if isinstance(record, dict):
+        try:
+            record_json = storable_record({k: v for k, v in record.items() if k != "text"})
+        except RecordError:
+            record_json = None
     return {
-        "doc_id": None if doc_id is None else str(doc_id),
-        "error": message,
-        "record_json": {k: v for k, v in record.items() if k != "text"}
-        if isinstance(record, dict)
-        else None,
+        "doc_id": _doc_id(record),
+        "error": storable_record({"e": message})["e"],
+        "record_json": record_json,
         "ingested_at": now,
     }
+
+
+def _insert_new_errors(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert error rows, leaving out those already recorded for the same document and
+    message (a rerun after a kill meets the same failures again)."""
+    t = schema.ingest_errors
+    ids = sorted({row["doc_id"] for row in rows if row["doc_id"] is not None})
+    known: set[tuple[str, str]] = set()
+    for start in range(0, len(ids), 500):
+        query = sa.select(t.c.doc_id, t.c.error).where(t.c.doc_id.in_(ids[start : start + 500]))
+        known.update((row.doc_id, row.error) for row in conn.execute(query))
+    new = []
+    for row in rows:
+        key = (row["doc_id"], row["error"])
+        if row["doc_id"] is None or key not in known:
+            known.add(key)
+            new.append(row)
+    if new:
+        conn.execute(sa.insert(t), new)
+
+
+def _refused(exc: BaseException) -> bool:
+    """Did something in the batch's records fail (a value the database or its driver
+    refused, a record the merger chokes on), as opposed to the database failing as a whole
+    (locked, disconnected, our SQL)? Only the former is worth retrying record by record."""
+    if isinstance(exc, sa.exc.DBAPIError):
+        return isinstance(exc, sa.exc.DataError | sa.exc.IntegrityError)
+    if isinstance(exc, sa.exc.StatementError):  # a Python error while binding parameters
+        return True
+    return not isinstance(exc, sa.exc.SQLAlchemyError)
+
+
+def _describe(exc: BaseException) -> str:
+    """The database's own complaint in one line, without the statement or its parameters."""
+    orig = exc.orig if isinstance(exc, sa.exc.StatementError) and exc.orig is not None else exc
+    lines = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {lines[0] if lines else ''}"[:300]
 
 
 def open_store(url_or_path: str, *, schema_name: str | None = None, echo: bool = False) -> Store:
@@ -329,8 +523,9 @@ def open_store(url_or_path: str, *, schema_name: str | None = None, echo: bool =
     url = sa.make_url(database_url(url_or_path))
     if url.drivername == "postgresql":  # the driver the `postgres` extra installs
         url = url.set(drivername="postgresql+psycopg")
+    connect_args = {"timeout": SQLITE_LOCK_TIMEOUT_S} if url.get_backend_name() == "sqlite" else {}
     try:
-        engine = sa.create_engine(url, echo=echo)
+        engine = sa.create_engine(url, echo=echo, connect_args=connect_args)
     except ImportError as err:
         if url.get_backend_name() != "postgresql":
             raise
@@ -338,10 +533,14 @@ def open_store(url_or_path: str, *, schema_name: str | None = None, echo: bool =
     if url.get_backend_name() == "sqlite":
         if schema_name is not None:
             raise StoreError("schema_name is only supported on PostgreSQL")
-        sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     elif schema_name is not None:
         with engine.begin() as conn:
-            conn.execute(sa.schema.CreateSchema(schema_name, if_not_exists=True))
+            namespace = sa.text("SELECT 1 FROM pg_namespace WHERE nspname = :name")
+            if conn.execute(namespace, {"name": schema_name}).first() is None:
+                _take_pg_lock(conn, schema_name)  # CREATE SCHEMA races otherwise
+                conn.execute(sa.schema.CreateSchema(schema_name, if_not_exists=True))
         engine = engine.execution_options(schema_translate_map={None: schema_name})
     store = Store(engine, schema_name)
     store.init_schema()

@@ -2,7 +2,8 @@
 
 Incidents are the connected components of the pairwise ``merge.same_incident`` relation:
 a new event is compared with the candidate events of an in-memory index (built once per
-store from the database, then kept up to date), links to the incidents of all matches and,
+store from the database, kept up to date, and brought in step with what other writers
+committed before each batch), links to the incidents of all matches and,
 when it bridges several, merges them into the oldest. The partition therefore does not
 depend on ingest order. Candidates come from month buckets for dated events and from
 country / admin1 / person-name keys for undated ones (pairs involving an undated event must
@@ -34,8 +35,13 @@ def is_incident_event(event_row: Mapping[str, Any]) -> bool:
             and not event.get("generic") and event_row.get("mode") != "call-to-arms")
 
 
+_FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
+
+
 def _month(ordinal: int) -> int:
-    day = dt.date.fromordinal(ordinal)
+    """The month bucket of a day; days before 0001-01-01 or after 9999-12-31 (an interval
+    widened by the report lag or the slack) fall in the first or last month."""
+    day = dt.date.fromordinal(min(max(ordinal, _FIRST_DAY), _LAST_DAY))
     return day.year * 12 + day.month - 1
 
 
@@ -98,29 +104,55 @@ class MergeIndex:
     def load(cls, conn: sa.Connection) -> MergeIndex:
         """Build the index from the incident events already stored."""
         index = cls()
-        query = (
-            sa.select(
-                incident_events.c.incident_id,
-                events_t,
-                documents.c.published,
-                documents.c.profile_json,
-                documents.c.minhash_json,
-            )
-            .join(events_t, events_t.c.id == incident_events.c.event_id)
-            .join(documents, documents.c.id == events_t.c.document_id)
-            .order_by(events_t.c.id)
-        )
-        profiles: dict[int, DocProfile] = {}
-        for row in conn.execute(query).mappings():
-            doc_pk = row["document_id"]
-            if doc_pk not in profiles:
-                profiles[doc_pk] = DocProfile.from_json(row["profile_json"])
-            item = make_item(row, row["published"], profiles[doc_pk], row["minhash_json"] or [])
-            if item is None:
-                continue
-            item.incident_id = row["incident_id"]
+        for item in _stored_items(conn):
             index.add(item)
         return index
+
+    def catch_up(self, conn: sa.Connection, after_document: int) -> bool:
+        """Take in what other writers committed since this index was last in step with the
+        database: the incident events of documents after ``after_document`` and every
+        incident merge (which relabels events this index already holds). False when the
+        index cannot be brought up to date (events it holds are gone): build a new one."""
+        query = sa.select(incident_events.c.event_id, incident_events.c.incident_id)
+        current = {event_pk: incident_id for event_pk, incident_id in conn.execute(query)}
+        if not self.items.keys() <= current.keys():
+            return False
+        self.members = defaultdict(set)
+        for pk, item in self.items.items():
+            item.incident_id = current[pk]
+            self.members[item.incident_id].add(pk)
+        for item in _stored_items(conn, after_document):
+            self.add(item)
+        return True
+
+
+def _stored_items(conn: sa.Connection, after_document: int = 0) -> list[MergeItem]:
+    """Merge items of the stored incident events (of documents after ``after_document``)."""
+    query = (
+        sa.select(
+            incident_events.c.incident_id,
+            events_t,
+            documents.c.published,
+            documents.c.profile_json,
+            documents.c.minhash_json,
+        )
+        .join(events_t, events_t.c.id == incident_events.c.event_id)
+        .join(documents, documents.c.id == events_t.c.document_id)
+        .where(events_t.c.document_id > after_document)
+        .order_by(events_t.c.id)
+    )
+    profiles: dict[int, DocProfile] = {}
+    items = []
+    for row in conn.execute(query).mappings():
+        doc_pk = row["document_id"]
+        if doc_pk not in profiles:
+            profiles[doc_pk] = DocProfile.from_json(row["profile_json"])
+        item = make_item(row, row["published"], profiles[doc_pk], row["minhash_json"] or [])
+        if item is None:
+            continue
+        item.incident_id = row["incident_id"]
+        items.append(item)
+    return items
 
 
 def undated_share_key(a: MergeItem, b: MergeItem) -> bool:

@@ -3,21 +3,70 @@
 Records come from the public API (``wirewatch.api.extract_records``) with the document text
 included, since the store keeps each text for full-text search and the merger's document
 evidence. Records that were extracted earlier go straight to ``Store.add_records``.
+
+Extraction is the slow part, so each document's text is hashed first and a text already
+stored is not extracted again: a rerun after a crash or a kill goes quickly to where the
+last run stopped. (``add_records`` checks again under the write lock, which is what keeps
+a text that another process stores meanwhile from being stored twice.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+
+import sqlalchemy as sa
 
 from wirewatch.api import Document, RecordCallback, extract_records
-from wirewatch.store.database import IngestStats, open_store
+from wirewatch.store import schema
+from wirewatch.store.database import IngestStats, Store, open_store
+from wirewatch.store.records import text_sha256
 
 
 def ingest(documents: Iterable[Document], db: str, country: str | None = None,
            batch_size: int = 100, progress: RecordCallback | None = None) -> IngestStats:
     """Extract ``documents`` and store them in ``db`` (a SQLite path or a database URL);
-    the same text is stored once. The database is opened before the pipeline loads, so a
-    database that cannot be opened fails at once. ``progress`` sees every record."""
-    records = extract_records(documents, country, include_text=True, progress=progress)
+    the same text is stored once, and a text already stored is not extracted again. The
+    database is opened before the pipeline loads, so a database that cannot be opened
+    fails at once. ``progress`` sees every record extracted."""
     with open_store(db) as store:
-        return store.add_records(records, batch_size=batch_size)
+        skipped = IngestStats()
+        fresh = unstored(store, documents, skipped, chunk=max(batch_size, 1))
+        first = next(fresh, None)
+        if first is None:  # all stored already: not even the pipeline is loaded
+            return skipped
+        records = extract_records(chain([first], fresh), country, include_text=True,
+                                  progress=progress)
+        stats = store.add_records(records, batch_size=batch_size)
+    stats.add(skipped)
+    return stats
+
+
+def unstored(store: Store, documents: Iterable[Document], skipped: IngestStats,
+             chunk: int = 100) -> Iterator[Document]:
+    """``documents`` less those whose text ``store`` already holds (counted in ``skipped``
+    as records and duplicates), looked up ``chunk`` documents at a time."""
+    iterator = iter(documents)
+    while batch := list(islice(iterator, chunk)):
+        hashes = {id(document): _hash(document) for document in batch}
+        wanted = sorted({sha for sha in hashes.values() if sha is not None})
+        stored = _stored_hashes(store, wanted) if wanted else set()
+        for document in batch:
+            if hashes[id(document)] in stored:
+                skipped.records += 1
+                skipped.duplicates += 1
+            else:
+                yield document
+
+
+def _hash(document: Document) -> str | None:
+    """The text's identity as its record will carry it; None when it will not be stored."""
+    if not document.ok or document.text is None:
+        return None
+    return text_sha256(document.text)
+
+
+def _stored_hashes(store: Store, hashes: list[str]) -> set[str]:
+    column = schema.documents.c.text_sha256
+    with store.engine.connect() as conn:
+        return set(conn.execute(sa.select(column).where(column.in_(hashes))).scalars())

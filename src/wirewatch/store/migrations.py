@@ -66,5 +66,16 @@ def _migrate_1_to_2(conn: sa.Connection, schema_name: str | None) -> None:
     dialect.rebuild_sqlite_index(conn)
 
 
+def _migrate_2_to_3(conn: sa.Connection, schema_name: str | None) -> None:
+    """PostgreSQL: search the ``search_words`` column (words as SQLite's FTS5 splits them,
+    no stemming), which ``dialect.install`` adds, instead of the English-stemmed ``search``
+    column, dropped here (with its index). SQLite's FTS5 table is unchanged."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            f"ALTER TABLE {dialect.prefix(schema_name)}documents DROP COLUMN IF EXISTS search")
+    dialect.install(conn, schema_name)
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from schema version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Callable[[sa.Connection, str | None], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sa.Connection, str | None], None]] = {
+    1: _migrate_1_to_2, 2: _migrate_2_to_3}

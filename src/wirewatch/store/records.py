@@ -1,15 +1,26 @@
 """Flatten one contract document record into table rows.
 
 All validation happens here, in Python, before anything touches the database, so a
-malformed record becomes an ``ingest_errors`` row instead of aborting its batch.
+malformed record becomes an ``ingest_errors`` row instead of aborting its batch. Values are
+made to fit the columns of both engines: counts and offsets outside PostgreSQL's 32-bit
+``integer`` become null (the record's JSON keeps what the extractor said), codes longer
+than their column are dropped, and unstorable characters are replaced (``storable``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from wirewatch.store.storable import TooDeep, needs_cleaning, storable
+
+#: The range of an ``integer`` column on PostgreSQL (SQLite's is wider).
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 class RecordError(ValueError):
@@ -28,25 +39,35 @@ class DocumentRows:
     locations: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value != "" else None
+def _str(value: Any, max_len: int | None = None) -> str | None:
+    """A non-empty string; one longer than its column (``max_len``: codes) counts as absent."""
+    if not isinstance(value, str) or value == "":
+        return None
+    return value if max_len is None or len(value) <= max_len else None
 
 
 def _int(value: Any) -> int | None:
-    """Counts and ids: accept ints (and integral floats), reject bools and junk."""
+    """Counts and ids: accept ints (and integral floats) that fit an ``integer`` column,
+    reject bools and junk."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    if isinstance(value, int) and INT_MIN <= value <= INT_MAX:
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
     return None
 
 
 def _float(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -78,16 +99,32 @@ def parse_date(value: Any) -> dt.date | None:
 
 def _time_value(value: Any) -> str | None:
     """Keep only the contract's ``YYYY``, ``YYYY-MM`` and ``YYYY-MM-DD`` forms."""
-    value = _str(value)
+    value = _str(value, 10)
     if value is None or len(value) not in (4, 7, 10):
         return None
     return value
+
+
+def text_sha256(text: str) -> str:
+    """The document's identity: SHA-256 of its UTF-8 text (as ``pipeline.record`` computes
+    it; a lone surrogate is hashed as its code point rather than failing)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def storable_record(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` itself when every value is storable, else a cleaned copy (``storable``)."""
+    try:
+        return storable(record) if needs_cleaning(record) else record
+    except TooDeep as err:
+        raise RecordError(f"record is {err}") from err
 
 
 def document_rows(record: Any, now: dt.datetime) -> DocumentRows:
     """Build the rows for ``record``; raise ``RecordError`` for failed or malformed ones."""
     if not isinstance(record, dict):
         raise RecordError(f"record is a {type(record).__name__}, not an object")
+    original_text = record.get("text")
+    record = storable_record(record)
     if record.get("error"):
         raise RecordError(str(record["error"]))
     doc_id = record.get("id")
@@ -96,21 +133,23 @@ def document_rows(record: Any, now: dt.datetime) -> DocumentRows:
     text = record.get("text")
     if text is not None and not isinstance(text, str):
         raise RecordError("field 'text' must be a string")
-    sha = _str(record.get("text_sha256"))
-    if sha is None:
+    sha = record.get("text_sha256")
+    if sha is None or sha == "":
         if text is None:
             raise RecordError("record has neither text_sha256 nor text")
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        sha = text_sha256(original_text)  # of the text as given, before any replacement
+    elif not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+        raise RecordError("field 'text_sha256' is not a SHA-256 hex digest")
     stored = {key: value for key, value in record.items() if key != "text"}
     rows = DocumentRows(
         document={
             "doc_id": str(doc_id),
-            "text_sha256": sha,
+            "text_sha256": sha.lower(),
             "title": _str(record.get("title")),
             "url": _str(record.get("url")),
             "outlet": _str(record.get("outlet")),
             "published": parse_date(record.get("published")),
-            "language": _str(record.get("language")),
+            "language": _str(record.get("language"), 16),
             "text": text,
             "record_json": stored,
             "ingested_at": now,
@@ -123,7 +162,7 @@ def document_rows(record: Any, now: dt.datetime) -> DocumentRows:
                 "name": _str(ent.get("name")),
                 "type": _str(ent.get("type")),
                 "kind": _str(ent.get("kind")),
-                "country": _str(ent.get("country")),
+                "country": _str(ent.get("country"), 2),
                 "parent": _str(ent.get("parent")),
                 "entity_json": ent,
             }
@@ -164,7 +203,7 @@ def document_rows(record: Any, now: dt.datetime) -> DocumentRows:
                 "span_end": _int(span.get("end")),
                 "geonameid": _int(loc.get("geonameid")),
                 "feature": _str(loc.get("feature")),
-                "country_code": _str(loc.get("country_code")),
+                "country_code": _str(loc.get("country_code"), 2),
                 "admin1": _str(loc.get("admin1")),
                 "lat": _float(loc.get("lat")),
                 "lon": _float(loc.get("lon")),
@@ -190,12 +229,15 @@ def event_row(ev: dict[str, Any], number: int) -> dict[str, Any]:
         "factuality": _str(ev.get("factuality")),
         "status": _str(ev.get("status")),
         "time_value": _time_value(time.get("value")),
-        "time_precision": _str(time.get("precision")),
+        # a time taken from the report's date (no words of its own) is stored as precision
+        # "report": shown as the incident's date when nothing better, never merge evidence
+        "time_precision": "report" if time.get("basis") == "report"
+        else _str(time.get("precision"), 8),
         "location_name": _str(loc.get("name")),
         "location_precision": _str(loc.get("precision")),
         "lat": _float(loc.get("lat")),
         "lon": _float(loc.get("lon")),
-        "country_code": _str(loc.get("country_code")),
+        "country_code": _str(loc.get("country_code"), 2),
         "admin1": _str(loc.get("admin1")),
         "killed": _int(cas.get("killed")),
         "injured": _int(cas.get("injured")),

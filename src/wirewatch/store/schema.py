@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 2
+#: 3: PostgreSQL full-text column ``search_words`` (unicode61-like words) replaces ``search``.
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 

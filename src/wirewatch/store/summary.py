@@ -15,7 +15,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from wirewatch.contract import CASUALTY_KINDS, STATUS_ORDER
+from wirewatch.store.dialect import MAX_LIMIT, check_limit
+from wirewatch.store.members import member_events_query
 from wirewatch.store.merge import as_date
+from wirewatch.store.roles import (
+    AGENT_ROLES,
+    VICTIM_ROLES,
+    incident_people,
+    incidents_in_role,
+    literal_ids,
+)
 from wirewatch.store.schema import actors, documents, entities, incident_events, incidents
 from wirewatch.store.schema import events as events_t
 
@@ -60,6 +69,9 @@ class IncidentFilter:
     type: str | None = None
     actor: str | None = None
     min_sources: int | None = None
+    #: a name filling the agent (or victim/target) role in a member event
+    agent: str | None = None
+    victim: str | None = None
 
 
 def _location_score(member: Mapping[str, Any]) -> int:
@@ -238,16 +250,18 @@ def _filtered(where: IncidentFilter | None) -> sa.Select:
         query = query.where(sa.func.upper(incidents.c.country_code) == where.country.upper())
     if where.type:
         query = query.where(sa.func.upper(incidents.c.type) == where.type.upper())
+    if where.min_sources is not None and where.min_sources > MAX_LIMIT:
+        return query.where(sa.false())  # more sources than rows anywhere: none (no overflow)
     if where.min_sources:
         query = query.where(incidents.c.independent_sources >= where.min_sources)
     if where.actor:
-        pattern = f"%{where.actor.casefold()}%"
+        # autoescape: a typed "%" or "_" is that character, not a LIKE wildcard
         member_docs = (
             sa.select(incident_events.c.incident_id)
             .join(events_t, events_t.c.id == incident_events.c.event_id)
             .join(entities, entities.c.document_id == events_t.c.document_id)
             .join(actors, actors.c.id == entities.c.actor_id)
-            .where(sa.func.lower(actors.c.name).like(pattern))
+            .where(sa.func.lower(actors.c.name).contains(where.actor.casefold(), autoescape=True))
         )
         query = query.where(incidents.c.id.in_(member_docs))
     return query
@@ -258,17 +272,28 @@ def incident_dicts(
 ) -> list[dict[str, Any]]:
     """Incidents, newest incident date first (undated last), as plain dicts.
 
-    ``--actor`` matches actors named in a member event's document (canonical actor names).
+    ``--actor`` matches actors named in a member event's document (canonical actor names);
+    ``--agent`` / ``--victim`` a name in that role of a member event (``store.roles``).
     """
     query = _filtered(where).order_by(
         incidents.c.time_value.is_(None),
         incidents.c.time_value.desc(),
         incidents.c.id,
     )
+    if where is not None and (where.agent or where.victim):
+        # roles live in the events' JSON: checked in Python on what the SQL filters kept
+        ids = [row.id for row in conn.execute(query)]
+        for name, roles in ((where.agent, AGENT_ROLES), (where.victim, VICTIM_ROLES)):
+            if name:
+                playing = incidents_in_role(conn, ids, name, roles)
+                ids = [i for i in ids if i in playing]
+        query = query.where(incidents.c.id.in_(literal_ids(ids)))
+    check_limit(limit)
     if limit is not None:
         query = query.limit(limit)
     heads = conn.execute(query).all()
     members = load_members(conn, [row.id for row in heads])
+    people = incident_people(conn, [row.id for row in heads])
     result = []
     for row in heads:
         summary = summarise(members[row.id])
@@ -287,18 +312,9 @@ def incident_dicts(
                 "events": summary.events,
                 "first_reported": _iso(summary.first_reported),
                 "last_reported": _iso(summary.last_reported),
+                "agents": people[row.id].agents,
+                "victims": people[row.id].victims,
+                "summary": people[row.id].summary,
             }
         )
     return result
-
-
-def member_events_query(ids: Iterable[int], *columns: Any) -> sa.Select:
-    """``columns`` of every member event of the incidents ``ids`` joined with its document,
-    in incident then event order (shared by summaries and exports)."""
-    return (
-        sa.select(incident_events.c.incident_id, *columns)
-        .join(events_t, events_t.c.id == incident_events.c.event_id)
-        .join(documents, documents.c.id == events_t.c.document_id)
-        .where(incident_events.c.incident_id.in_(list(ids)))
-        .order_by(incident_events.c.incident_id, events_t.c.id)
-    )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from wirewatch.eval.common import normalise
 from wirewatch.extract.role_features import CLASSES, N_FEATURES, candidates
 from wirewatch.extract.roles import model_path
 from wirewatch.nlp.extensions import get_list
+from wirewatch.train.linear import predict, train
 
 #: The packaged model the pipeline loads (data/models/roles.npz).
 DEFAULT_OUT = model_path()
@@ -56,43 +56,6 @@ def load_examples(path: Path, limit: int | None = None) -> tuple[list[list[int]]
     return feats, labels, info
 
 
-def train(feats: list[list[int]], labels: list[int], epochs: int = 5, rate: float = 0.3,
-          l2: float = 1e-6, seed: int = 0) -> np.ndarray:
-    """Multinomial logistic regression over hashed binary features (AdaGrad)."""
-    n_classes = len(CLASSES)
-    weights = np.zeros((N_FEATURES, n_classes), dtype=np.float32)
-    history = np.full((N_FEATURES, n_classes), 1e-6, dtype=np.float32)
-    order = list(range(len(labels)))
-    rng = random.Random(seed)
-    for epoch in range(epochs):
-        rng.shuffle(order)
-        loss = 0.0
-        for i in order:
-            idx = feats[i]
-            scores = weights[idx].sum(axis=0)
-            scores -= scores.max()
-            probs = np.exp(scores)
-            probs /= probs.sum()
-            loss -= float(np.log(probs[labels[i]] + 1e-12))
-            grad = probs
-            grad[labels[i]] -= 1.0
-            g = np.broadcast_to(grad, (len(idx), n_classes)) + l2 * weights[idx]
-            history[idx] += g * g
-            weights[idx] -= rate * g / np.sqrt(history[idx])
-        print(f"epoch {epoch + 1}: loss {loss / len(order):.4f}")
-    return weights
-
-
-def predict(weights: np.ndarray, feats: list[list[int]]) -> np.ndarray:
-    out = np.empty((len(feats), weights.shape[1]), dtype=np.float32)
-    for n, idx in enumerate(feats):
-        s = weights[idx].sum(axis=0)
-        s -= s.max()
-        e = np.exp(s)
-        out[n] = e / e.sum()
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, required=True)
@@ -105,7 +68,7 @@ def main() -> None:
     feats, labels, _ = load_examples(args.train, args.limit)
     print(f"{len(labels)} candidates, {sum(1 for y in labels if y)} positive "
           f"({time.perf_counter() - t0:.0f} s)")
-    weights = train(feats, labels, epochs=args.epochs)
+    weights = train(feats, labels, len(CLASSES), epochs=args.epochs)
     threshold = 0.5
     if args.dev:
         dfeats, dlabels, _ = load_examples(args.dev)
