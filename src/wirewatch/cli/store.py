@@ -195,7 +195,8 @@ def incidents(
         write_rows(sys.stdout, CSV_COLUMNS, (csv_row(incident) for incident in found),
                    lineterminator="\n")
         return
-    render_incidents_table(found, Console())
+    # a pipe or a file gets a wide table (rich would otherwise assume 80 columns)
+    render_incidents_table(found, Console() if sys.stdout.isatty() else Console(width=160))
 
 
 def search(

@@ -73,6 +73,10 @@ def format_names(names: Sequence[str] | None) -> str:
     return "\n".join(" ".join(str(name).split()) for name in names or [])
 
 
+#: Terminal width from which the table also shows each incident's one-line summary.
+WIDE = 140
+
+
 def render_incidents_table(
     incidents: Sequence[Mapping[str, Any]], console: Console, title: str | None = "Incidents"
 ) -> Table:
@@ -90,7 +94,11 @@ def render_incidents_table(
     table.add_column("agents", max_width=16)
     table.add_column("victims", max_width=16)
     table.add_column("sources", max_width=32)
-    table.add_column("summary")
+    # on a narrow screen (or a pipe, which rich takes as 80 columns) the summary would wrap a
+    # word a line and bury the rest: it is left to --json/--csv and the web desk there
+    with_summary = console.width >= WIDE
+    if with_summary:
+        table.add_column("summary")
     for incident in incidents:
         time = incident.get("time") or {}
         place = incident.get("location") or {}
@@ -108,7 +116,7 @@ def render_incidents_table(
             cell(format_names(incident.get("victims")), lines=True),
             cell(f"{incident.get('independent_sources', 0)}: {outlets}" if outlets
                  else str(incident.get("independent_sources", 0))),
-            cell(" ".join((incident.get("summary") or "").split())),
+            *([cell(" ".join((incident.get("summary") or "").split()))] if with_summary else []),
         )
     console.print(table)
     return table
