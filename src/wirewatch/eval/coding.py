@@ -18,12 +18,12 @@ The kept-event helpers are shared with the ACLED protocol (``wirewatch.eval.acle
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from wirewatch.eval.common import TaskStarter, in_part, load_jsonl
+from wirewatch.eval.geo import haversine_km
 
 #: Event types an incident coder of shootings keeps.
 VIOLENT_KEPT = frozenset({"ASSAULT", "FIGHT"})
@@ -44,14 +44,6 @@ def event_day(event: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and len(value) == 10 else None
 
 
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def event_point(event: dict[str, Any]) -> tuple[float, float] | None:
     location = event.get("location") or {}
     lat, lon = location.get("lat"), location.get("lon")
@@ -60,7 +52,7 @@ def event_point(event: dict[str, Any]) -> tuple[float, float] | None:
 
 def near(events: Iterable[dict[str, Any]], lat: float, lon: float, km: float) -> bool:
     """True when some event's location lies within ``km`` of (lat, lon)."""
-    return any(point is not None and km_between(point[0], point[1], lat, lon) <= km
+    return any(point is not None and haversine_km(point[0], point[1], lat, lon) <= km
                for point in map(event_point, events))
 
 
