@@ -56,6 +56,13 @@ def test_seed_car_bombing(seed):
     assert event["status"] != "asserted"  # it is described by a TV report shown in a video
 
 
+def test_seed_video_execution_is_kept_as_unconfirmed(seed):
+    record, _ = seed
+    executions = [e for e in record["events"] if e["type"] == "ASSAULT"
+                  and e["trigger"]["text"] == "execution"]
+    assert [e["status"] for e in executions] == ["unconfirmed"]
+
+
 def test_seed_threat_against_russia(seed):
     record, _ = seed
     entities = {e["id"]: e for e in record["entities"]}

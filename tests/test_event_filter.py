@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -120,3 +122,17 @@ def test_an_old_incident_recalled_is_not_folded_into_todays(analyse):
     times = sorted((e["time"] or {}).get("value") or "" for e in record["events"]
                    if e["type"] == "ASSAULT")
     assert len(times) == 2 and times[0].startswith("2003")
+
+
+def test_an_unconfirmed_execution_is_kept_with_its_status(wirewatch_nlp, toy_model):
+    doc, events = _events(wirewatch_nlp, "The video ends with an execution of a prisoner, "
+                          "which has not been confirmed.")
+    doubted = [e for e in events if e["status"] == "unconfirmed"]
+    assert doubted
+    weights = np.full(N_FEATURES, -8.0, dtype=np.float16)  # a model that drops everything
+    path = Path(toy_model).with_name("drop_all.npz")
+    np.savez_compressed(path, weights=weights, threshold=np.array(0.5),
+                        n_features=np.array(N_FEATURES))
+    kept = EventFilter(model=str(path)).keep(doc, events)
+    assert [e["trigger"]["text"] for e in kept if e["status"] == "unconfirmed"] == \
+        [e["trigger"]["text"] for e in doubted]

@@ -192,6 +192,21 @@ Part = Annotated[str, typer.Option(
     "nobody tunes on), tune, or all.")]
 
 
+def _report(result: dict[str, Any], rows: list[dict[str, Any]], rows_file: Path | None,
+            as_json: bool, lines: Any) -> None:
+    """What the record-level protocols print: the rows to a file, the scores as JSON or as
+    the protocol's own lines."""
+    from wirewatch.eval.common import write_jsonl
+
+    if rows_file is not None:
+        write_jsonl(rows_file, rows)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        for line in lines(result):
+            typer.echo(line)
+
+
 def _check_part(part: str) -> str:
     from wirewatch.eval.common import PARTS
 
@@ -217,17 +232,10 @@ def coding(
     """Incident coding against the Gun Violence Archive: date, place, killed, injured,
     named victims, and over-coding."""
     from wirewatch.eval.coding import evaluate, result_lines
-    from wirewatch.eval.common import write_jsonl
 
     with progress_bar(quiet or as_json) as progress:
         result, rows = evaluate(paths, gold, _check_part(part), limit, progress)
-    if rows_file is not None:
-        write_jsonl(rows_file, rows)
-    if as_json:
-        typer.echo(json.dumps(result, indent=2))
-    else:
-        for line in result_lines(result):
-            typer.echo(line)
+    _report(result, rows, rows_file, as_json, result_lines)
 
 
 @app.command("acled")
@@ -242,17 +250,10 @@ def acled(
 ) -> None:
     """ACLED coder notes: event type, fatalities, date, place (50 km) and country."""
     from wirewatch.eval.acled import evaluate, result_lines
-    from wirewatch.eval.common import write_jsonl
 
     with progress_bar(quiet or as_json) as progress:
         result, rows = evaluate(path, _check_part(part), limit, progress)
-    if rows_file is not None:
-        write_jsonl(rows_file, rows)
-    if as_json:
-        typer.echo(json.dumps(result, indent=2))
-    else:
-        for line in result_lines(result):
-            typer.echo(line)
+    _report(result, rows, rows_file, as_json, result_lines)
 
 
 @app.command("alarms")
@@ -268,17 +269,10 @@ def alarms(
     """False alarms: violent or coercive events on business, sport, entertainment and tech
     news, per 100 articles."""
     from wirewatch.eval.alarms import evaluate, result_lines
-    from wirewatch.eval.common import write_jsonl
 
     with progress_bar(quiet or as_json) as progress:
         result, rows = evaluate(path, _check_part(part), limit=limit, progress=progress)
-    if rows_file is not None:
-        write_jsonl(rows_file, rows)
-    if as_json:
-        typer.echo(json.dumps(result, indent=2))
-    else:
-        for line in result_lines(result):
-            typer.echo(line)
+    _report(result, rows, rows_file, as_json, result_lines)
 
 
 @app.command("reading")
@@ -297,7 +291,6 @@ def reading(
 ) -> None:
     """An analyst's reading by hand of 30 dev articles: violent-event precision and recall,
     and day, place, killed and injured over matched events."""
-    from wirewatch.eval.common import write_jsonl
     from wirewatch.eval.reading import evaluate, result_lines
 
     with progress_bar(quiet or as_json) as progress:
@@ -305,10 +298,4 @@ def reading(
             result, rows = evaluate(fixture, data, progress)
         except (OSError, ValueError) as exc:
             raise typer.BadParameter(str(exc), param_hint="--data/--fixture") from exc
-    if rows_file is not None:
-        write_jsonl(rows_file, rows)
-    if as_json:
-        typer.echo(json.dumps(result, indent=2))
-    else:
-        for line in result_lines(result):
-            typer.echo(line)
+    _report(result, rows, rows_file, as_json, result_lines)

@@ -36,13 +36,18 @@ FILTERED_TYPES = frozenset({"ASSAULT", "FIGHT", "PROTEST"})
 #: when its sentence speaks of violence (a violent trigger, a weapon, an armed group), so
 #: "the threat of inflation" and "called on fans to stay calm" are not alarms.
 SPEECH_TYPES = frozenset({"THREATEN", "MOBILIZE"})
+#: Statuses that already say how far to trust an event; the filter leaves such events be.
+DOUBTED = frozenset({"claimed", "unconfirmed", "denied"})
 
 
 def judged(event: dict) -> bool:
     """The model judges what it was trained on: actual, not generic, of a filtered type
-    (a planned, denied or generic mention is not an alarm; the rules already say so)."""
+    (a planned, denied or generic mention is not an alarm; the rules already say so). An
+    event someone claims or that is explicitly unconfirmed or denied is kept for the analyst
+    with that status: figurative words are not claimed, confirmed or denied ("the video ends
+    with an execution ..., which has not been confirmed")."""
     return (event["type"] in FILTERED_TYPES and event["factuality"] == "actual"
-            and not event.get("generic"))
+            and not event.get("generic") and event.get("status") not in DOUBTED)
 
 
 def model_path() -> Path:
