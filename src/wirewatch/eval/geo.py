@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wirewatch.eval.common import TaskStarter, load_jsonl
+from wirewatch.eval.common import TaskStarter, in_part, load_jsonl
 
 #: Half the Earth's circumference: the error charged for a toponym left unlocated.
 MAX_ERROR_KM = 20_038.0
@@ -178,12 +178,15 @@ def _date(value: Any) -> str | None:
 
 def evaluate(path: Path, settings: Iterable[str] = ("given", "end_to_end"),
              country: str | None = None, limit: int | None = None,
-             errors: list[dict[str, Any]] | None = None, progress: TaskStarter | None = None
-             ) -> dict[str, Any]:
-    """Scores of one corpus file in the requested settings; toponyms resolved more than
-    161 km off are appended to ``errors``."""
-    docs = load_jsonl(path, limit)
-    out: dict[str, Any] = {"path": str(path), "documents": len(docs)}
+             errors: list[dict[str, Any]] | None = None, progress: TaskStarter | None = None,
+             part: str = "all") -> dict[str, Any]:
+    """Scores of one corpus file in the requested settings, on one half of it (``part``:
+    "tune", "check" or "all", split by :func:`~wirewatch.eval.common.in_part`); toponyms
+    resolved more than 161 km off are appended to ``errors``."""
+    docs = [d for d in load_jsonl(path) if in_part(str(d.get("doc_id")), part)]
+    if limit is not None:
+        docs = docs[:limit]
+    out: dict[str, Any] = {"path": str(path), "part": part, "documents": len(docs)}
     for setting in settings:
         tick = progress(f"geo {setting}", len(docs)) if progress is not None else None
         scorer = score_given if setting == "given" else score_end_to_end
@@ -193,7 +196,8 @@ def evaluate(path: Path, settings: Iterable[str] = ("given", "end_to_end"),
 
 def result_lines(result: dict[str, Any]) -> Iterator[str]:
     """The scores of one ``evaluate`` result as lines of text."""
-    yield f"{result['path']}: {result['documents']} documents"
+    part = result.get("part", "all")
+    yield f"{result['path']}: {result['documents']} documents ({part})"
     given = result.get("given")
     if given:
         yield (f"  given names : acc@161 {given['acc161']}  median {given['median_km']} km  "

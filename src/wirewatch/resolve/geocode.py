@@ -63,6 +63,9 @@ def _given_mention(text: str, start: int, end: int, as_given: bool) -> Mention:
     want_area = bool(rest) and rest[0].strip(".,;:") in cues.area_words \
         and not text[end:].lstrip().startswith("Province")
     before = text[max(0, start - 16):start].lower().split()
+    # "the state of Washington", "the province of Quebec": the area, not its city.
+    want_area = want_area or (len(before) >= 2 and before[-1] == "of"
+                              and before[-2] in cues.area_words)
     settlement = len(before) >= 2 and before[-1] == "of" \
         and before[-2] in cues.settlement_nouns and before[-2] not in cues.area_nouns
     return Mention(start, end, text[start:end], want_area=want_area,

@@ -20,6 +20,7 @@ from typing import Any
 from wirewatch.knowledge.actors import demonyms as national_demonyms
 from wirewatch.knowledge.gazetteer import Gazetteer, Place
 from wirewatch.knowledge.place_names import normalize
+from wirewatch.knowledge.place_ranker import ranker_weights
 from wirewatch.knowledge.place_words import country_cues, non_place_adjectives, stopnames
 
 #: Distinct located names that must share an admin1 area for it to be the document's focus.
@@ -27,22 +28,35 @@ FOCUS_MIN_NAMES = 1
 
 _CONTAINER_GAP = re.compile(r"\s*,\s*|\s+(?:in|near|of)\s+(?:the\s+)?", re.IGNORECASE)
 
-# Scoring weights (log10 population is the base prior).
-W_COUNTRY = 3.0       # countries are what an unqualified country name means
-W_REGION = 9.0        # fixed prior for curated regions (they have no population)
-W_ADMIN1 = -0.5       # an area sums its towns' populations: discount it against a city
-W_CAPITAL = 1.0
-W_EXACT = 0.5         # the gazetteer's own name rather than an alternate name
-W_CONTAINED = 10.0    # "X, Y" / "X in Y": a candidate inside Y
-W_DOC_COUNTRY = 3.0   # the candidate's country is named elsewhere in the document
-W_DOC_ADMIN1 = 2.0    # ... or its admin1 area is
-W_BIAS = 3.5          # the configured country bias
-W_KIND = 5.0          # "X province" wants an area; "the town of X" wants a settlement
-W_EXACT_AREA = 1.5    # an area's own name beats a town named after it (not a capital)
-W_ALTERNATE = -1.0    # a town matched through an alternate name only
-W_TEXT_COUNTRY = 3.5  # the document reads like local news of this country (country cues)
-W_ADMIN2 = -1.5       # a bare name means the town more often than the county named like it
-W_SUPPORT = 2.5       # per vote of the document's other names for the candidate's admin1
+#: The hand-set candidate weights the learned ranker replaces (kept to measure it against
+#: and as the fallback when no model is shipped). log10 population is the base prior.
+HAND_WEIGHTS: dict[str, float] = {
+    "log_population": 1.0,
+    "log_population_area": 1.0,
+    "is_pcli": 3.0,          # countries are what an unqualified country name means
+    "region": 9.0,           # fixed prior for curated regions (they have no population)
+    "is_adm1": -0.5,         # an area sums its towns' populations: discount it against a city
+    "is_pplc": 1.0,
+    "exact_name": 0.5,       # the gazetteer's own name rather than an alternate name
+    "exact_area": 1.5,       # an area's own name beats a town named after it (not a capital)
+    "alternate_name": -1.0,  # a town matched through an alternate name only
+    "area_wanted_area": 5.0,  # "X province" wants an area ...
+    "area_wanted_town": -5.0,
+    "town_wanted_area": -5.0,  # ... "the town of X" a settlement
+    "bare_county": -1.5,     # a bare name means the town more often than the county
+    "contained": 10.0,       # "X, Y" / "X in Y": a candidate inside Y
+    "doc_country": 3.0,      # the candidate's country is named elsewhere in the document
+    "doc_country_count": 0.5,
+    "doc_admin1": 2.0,       # ... or its admin1 area is
+    "country_bias": 3.5,     # the configured country bias
+    "text_country": 3.5,     # the document reads like local news of this country
+    "admin1_support": 2.5,   # per vote of the document's other names for the admin1 area
+    "country_support": 2.5,
+}
+#: Every feature :meth:`Resolver.features` may set (the learned ranker's columns).
+FEATURE_NAMES: tuple[str, ...] = (
+    *HAND_WEIGHTS, "is_adm2", "capital_namesake", "near_other_50km", "near_other_300km",
+    "top_population", "population_share", "alternate_area_name")
 MAX_SUPPORT = 2.0     # votes counted at most
 #: "X, Minn." after a name: the next one to three capitalised words may name its area.
 _TRAILING_AREA = re.compile(r"\s*,\s*((?:[A-Z][\w.'-]*)(?:\s+[A-Z][\w.'-]*){0,2})")
@@ -99,10 +113,16 @@ def is_demonym(key: str, words: frozenset[str]) -> bool:
 class Resolver:
     """Resolves a document's mentions together; holds only read-only tables."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, country_bias: str | None = None
-                 ) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, country_bias: str | None = None,
+                 weights: dict[str, float] | None = None) -> None:
         self.gaz = gazetteer or Gazetteer.load()
         self.bias = country_bias.upper() if country_bias else None
+        #: Candidate feature weights: the shipped learned ranker's, else the hand-set ones.
+        self.weights = weights if weights is not None else (ranker_weights() or HAND_WEIGHTS)
+        #: (name key, lat, lon) of the document's first-pass places (for nearness).
+        self._points: list[tuple[str, float, float]] = []
+        #: When a list, ``resolve`` appends (mention, [(place, features)]) of its final pass.
+        self.trace: list[tuple[Mention, list[tuple[Place, dict[str, float]]]]] | None = None
         self.demonyms = non_place_adjectives()
         self.demonym_country = {normalize(k): v for k, v in national_demonyms().items()}
         self.stop = stopnames()
@@ -146,7 +166,11 @@ class Resolver:
         self._country_support = Counter()
         for (cc, _), v in self._support.items():
             self._country_support[cc] += v
+        self._points = []
         first = [self._best(m, None, Counter(), Counter()) for m in mentions]
+        self._points = list({(normalize(m.text), p.lat, p.lon) for m, p in zip(
+            mentions, first, strict=True) if p is not None and p.lat is not None
+            and p.lon is not None and p.feature not in ("PCLI", "RGN")})
         countries: Counter[str] = Counter()
         admin1s: Counter[tuple[str, str]] = Counter()
         for place in first:
@@ -166,6 +190,10 @@ class Resolver:
                     ctx_a[(own.country_code, own.admin1_code)] -= 1
             container = chosen[m.container] if m.container is not None else None
             chosen[i] = self._best(m, container, ctx_c, ctx_a)
+            if self.trace is not None and m.candidates:
+                key = normalize(m.text)
+                self.trace.append((m, [(p, self.features(m, p, key, container, ctx_c, ctx_a))
+                                       for p in m.candidates]))
         self._focus = self._document_focus(mentions, chosen)
         return [self._location(m, place, chosen, mentions) for m, place in zip(mentions, chosen, strict=True)]
 
@@ -186,52 +214,76 @@ class Resolver:
             return None
         return self.gaz.admin1(cc, a1)
 
-    def _score(self, m: Mention, p: Place, key: str, container: Place | None,
-               ctx_c: Counter[str], ctx_a: Counter[tuple[str, str]]) -> float:
-        if p.feature == "RGN":
-            score = W_REGION
+    def features(self, m: Mention, p: Place, key: str, container: Place | None,
+                 ctx_c: Counter[str], ctx_a: Counter[tuple[str, str]]) -> dict[str, float]:
+        """The evidence for ``p`` as the place ``m`` names, as named features (their
+        weights are :data:`HAND_WEIGHTS` or the learned ranker's, see
+        :mod:`wirewatch.knowledge.place_ranker`)."""
+        f: dict[str, float] = {}
+        feat = p.feature
+        if feat == "RGN":
+            f["region"] = 1.0
         else:
-            score = math.log10(p.population + 1)
-            if p.feature == "PCLI":
-                score += W_COUNTRY
-            elif p.feature == "ADM1":
-                score += W_ADMIN1
-            elif p.feature == "PPLC":
-                score += W_CAPITAL
+            # An area's population is its towns' sum: its own scale, its own weight.
+            f["log_population_area" if feat in ("ADM1", "ADM2") else "log_population"] = \
+                math.log10(p.population + 1)
+            if feat in ("PCLI", "ADM1", "ADM2", "PPLC"):
+                f[f"is_{feat.lower()}"] = 1.0
         if normalize(p.name) == key:
-            score += W_EXACT + (W_EXACT_AREA if p.feature == "PCLI" or (
-                p.feature == "ADM1" and not m.capital_namesake) else 0.0)
+            f["exact_name"] = 1.0
+            if feat == "PCLI" or (feat == "ADM1" and not m.capital_namesake):
+                f["exact_area"] = 1.0
         elif not p.is_area:
-            score += W_ALTERNATE
+            f["alternate_name"] = 1.0
+        else:
+            f["alternate_area_name"] = 1.0
         if m.want_area:
-            score += W_KIND if p.is_area else -W_KIND
+            f["area_wanted_area" if p.is_area else "area_wanted_town"] = 1.0
         elif m.want_settlement and p.is_area:
-            score -= W_KIND
-        elif p.feature == "ADM2" and not m.want_area:
-            score += W_ADMIN2
+            f["town_wanted_area"] = 1.0
+        elif feat == "ADM2":
+            f["bare_county"] = 1.0
+        if m.capital_namesake and feat == "PPLC":
+            f["capital_namesake"] = 1.0
+        top = m.candidates[0].population if m.candidates else 0
+        if feat != "RGN" and top > 0:
+            f["top_population"] = 1.0 if p.population >= top else 0.0
+            f["population_share"] = p.population / top
         if container is None:
             container = m.area_hint
-        if container is not None and (container.contains(p) or (
-                container.feature == "RGN" and container.country_code == p.country_code)):
-            score += W_CONTAINED
+        if container is not None and _inside(container, p):
+            f["contained"] = 1.0
         cc = p.country_code
         if cc and ctx_c.get(cc, 0) > 0:
-            score += W_DOC_COUNTRY + min(ctx_c[cc] - 1, 4) * 0.5
+            f["doc_country"] = 1.0
+            f["doc_country_count"] = float(min(ctx_c[cc] - 1, 4))
         if cc and p.admin1_code and ctx_a.get((cc, p.admin1_code), 0) > 0:
-            score += W_DOC_ADMIN1
+            f["doc_admin1"] = 1.0
         if self.bias and cc == self.bias:
-            score += W_BIAS
+            f["country_bias"] = 1.0
         if cc and cc == self._text_country:
-            score += W_TEXT_COUNTRY
-        if cc and p.admin1_code and p.feature != "PCLI":
+            f["text_country"] = 1.0
+        if cc and p.admin1_code and feat != "PCLI":
             votes = self._support.get((cc, p.admin1_code), 0.0) - m.own_votes.get(
                 (cc, p.admin1_code), 0.0)
-            score += W_SUPPORT * min(votes, MAX_SUPPORT)
-        elif cc and p.feature == "PCLI":  # a country gathers its areas' votes
+            f["admin1_support"] = min(votes, MAX_SUPPORT)
+        elif cc and feat == "PCLI":  # a country gathers its areas' votes
             votes = self._country_support.get(cc, 0.0) - sum(
                 v for (c, _), v in m.own_votes.items() if c == cc)
-            score += W_SUPPORT * min(votes, MAX_SUPPORT)
-        return score
+            f["country_support"] = min(votes, MAX_SUPPORT)
+        if self._points and p.lat is not None and feat not in ("PCLI", "RGN"):
+            near = min((_km(p.lat, p.lon, lat, lon) for k, lat, lon in self._points
+                        if k != key), default=None)
+            if near is not None:
+                f["near_other_50km"] = 1.0 if near <= 50 else 0.0
+                f["near_other_300km"] = 1.0 if near <= 300 else 0.0
+        return f
+
+    def _score(self, m: Mention, p: Place, key: str, container: Place | None,
+               ctx_c: Counter[str], ctx_a: Counter[tuple[str, str]]) -> float:
+        w = self.weights
+        return sum(w.get(name, 0.0) * v
+                   for name, v in self.features(m, p, key, container, ctx_c, ctx_a).items())
 
     def _given_fallback(self, key: str) -> list[Place]:
         """A span handed in as a place that names no place directly: a demonym stands for
@@ -252,7 +304,16 @@ class Resolver:
         if not m.candidates:
             return None
         key = normalize(m.text)
-        return max(m.candidates, key=lambda p: self._score(m, p, key, container, ctx_c, ctx_a))
+        # A known name never beats the stated containment ("Paris, Texas"; "Cisse (Pobe-
+        # Mengao, Soum)"): when the enclosing area holds some candidates, only they compete.
+        area = container if container is not None else m.area_hint
+        pool = m.candidates
+        if not m.want_area:
+            pool = _news_sense(pool, key)
+        if area is not None:
+            inside = [p for p in pool if _inside(area, p)]
+            pool = inside or pool
+        return max(pool, key=lambda p: self._score(m, p, key, container, ctx_c, ctx_a))
 
     def _location(self, m: Mention, place: Place | None, chosen: list[Place | None],
                   mentions: list[Mention]) -> dict[str, Any]:
@@ -270,6 +331,40 @@ class Resolver:
             return loc
         return {"name": m.text, "geonameid": None, "feature": None, "country_code": None,
                 "admin1": None, "lat": None, "lon": None, "precision": None}
+
+
+def _news_sense(pool: list[Place], key: str) -> list[Place]:
+    """The candidates without the admin1 areas named like their own country's capital:
+    news means the capital by "Washington" unless the text says the state. (Extending this
+    to cities of a million, "New York", lost 8 net mentions on the LGL tune half, whose
+    upstate papers mean the state; left to the ranker.)"""
+    capitals = {p.country_code for p in pool if p.feature == "PPLC"}
+    if not capitals:
+        return pool
+    kept = [p for p in pool if not (p.feature == "ADM1" and p.country_code in capitals
+                                    and normalize(p.name) == key)]
+    return kept or pool
+
+
+def _inside(area: Place, p: Place) -> bool:
+    """``p`` lies in ``area`` (a country, an admin1 area, an admin2 area by its admin1, or a
+    region tied to one country)."""
+    if area.contains(p):
+        return True
+    if area.feature == "RGN":
+        return area.country_code is not None and area.country_code == p.country_code
+    if area.feature == "ADM2":  # the index keeps an admin2's admin1, not its own code
+        return (p.feature not in ("PCLI", "ADM1", "RGN") and p.row != area.row
+                and p.country_code == area.country_code and p.admin1_code == area.admin1_code)
+    return False
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
+        math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _admin1_votes(mentions: list[Mention]) -> dict[tuple[str, str], float]:
