@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("resolve",),
     ("pipeline",),
     ("api",),
+    ("run",),
     ("store",),
     ("export",),
     ("serve",),

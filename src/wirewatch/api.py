@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_MAX_CHARS",
     "Document",
     "Record",
+    "count_documents",
     "documents_from_rows",
     "extract_docs",
     "extract_records",
@@ -69,6 +70,15 @@ def read_documents(
                           max_chars=max_chars)
 
 
+def count_documents(inputs: Iterable[str]) -> int | None:
+    """About how many documents ``read_documents(inputs)`` will give, counted cheaply (one
+    per file, one per non-blank JSONL line) for a progress bar's ETA; None when unknown
+    (stdin, WARC archives, very large inputs)."""
+    from wirewatch.ingest.readers import count_documents as count
+
+    return count(list(inputs))
+
+
 def documents_from_rows(rows: Iterable[Mapping[str, Any]], source: str = "<records>",
                         max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Document]:
     """Documents from JSON objects already in memory, read exactly as JSONL lines are
@@ -80,38 +90,45 @@ def documents_from_rows(rows: Iterable[Mapping[str, Any]], source: str = "<recor
 
 
 def load_pipeline(country: str | None = None, roles: bool = True,
-                  event_filter: bool = True) -> Language:
+                  event_filter: bool = True, gate: bool = False) -> Language:
     """The full wirewatch pipeline, built once per process and settings. ``country`` (an ISO
     code, any case) is preferred for ambiguous place names; ``roles`` lets the events
-    component use the trained role model. Call it first to keep loading out of a timing."""
+    component use the trained role model; ``gate`` adds the relevance gate (a document with
+    no political-violence or coercion cue skips the event stages; its record's note says
+    so). Call it first to keep loading out of a timing."""
     from wirewatch.pipeline import load_pipeline as build
 
     # always positional: the pipeline is cached per call signature
-    return build(country.upper() if country else None, roles, event_filter)
+    return build(country.upper() if country else None, roles, event_filter, gate)
 
 
 def extract_docs(documents: Iterable[Document], country: str | None = None,
                  roles: bool = True, batch_size: int = DEFAULT_BATCH_SIZE,
-                 event_filter: bool = True
+                 event_filter: bool = True, gate: bool = False
                  ) -> Iterator[tuple[Document, Doc | None]]:
     """(Document, spaCy Doc) pairs in input order, for code that reads the Doc itself
     (training features, custom analyses). The Doc is None for a document that failed or is
     not English; a document that crashes a component gets its own ``error``."""
     from wirewatch.pipeline import process
 
-    yield from process(load_pipeline(country, roles, event_filter), documents,
+    yield from process(load_pipeline(country, roles, event_filter, gate), documents,
                        batch_size=batch_size)
 
 
 def extract_records(documents: Iterable[Document], country: str | None = None,
                     include_text: bool = False, progress: RecordCallback | None = None,
-                    batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Record]:
+                    batch_size: int = DEFAULT_BATCH_SIZE, gate: bool = False
+                    ) -> Iterator[Record]:
     """One contract record per document, in input order (an error record for a document
     that failed). ``include_text`` adds each document's text (the store keeps it for search
-    and merging); ``progress`` is called with every record as it is produced."""
+    and merging); ``progress`` is called with every record as it is produced; ``gate``: see
+    ``load_pipeline``. Several processes or a Ray cluster: ``wirewatch.run``."""
+    from wirewatch.pipeline.gate import GATE_NOTE, skipped_by_gate
     from wirewatch.pipeline.record import to_record
 
-    for document, doc in extract_docs(documents, country, batch_size=batch_size):
+    for document, doc in extract_docs(documents, country, batch_size=batch_size, gate=gate):
+        if skipped_by_gate(doc):
+            document.add_note(GATE_NOTE)
         record = to_record(document, doc, include_text=include_text)
         if progress is not None:
             progress(record)

@@ -14,17 +14,20 @@ from rich.markup import escape
 from wirewatch.api import (
     DEFAULT_MAX_CHARS,
     Document,
-    extract_records,
-    load_pipeline,
     read_documents,
 )
 from wirewatch.cli.options import (
+    Address,
     Country,
+    Engine,
+    Gate,
     Inputs,
     MaxChars,
     Outlet,
     Published,
     Quiet,
+    Shards,
+    Workers,
     err_console,
     progress_bar,
     record_feedback,
@@ -45,6 +48,20 @@ def read_inputs(inputs: list[str], published: str | None, outlet: str | None,
         raise typer.BadParameter(str(err), param_hint="--published") from err
     warn_missing_inputs(inputs)
     return documents
+
+
+def check_engine(engine: str) -> None:
+    """``--engine`` names a known engine; ray is installed when asked for."""
+    from wirewatch.extras import MissingExtra, require
+
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"{engine!r}: expected local or ray", param_hint="--engine")
+    if engine == "ray":
+        try:
+            require("ray", "ray", "--engine ray")
+        except MissingExtra as err:
+            err_console.print(f"[red]error:[/] {escape(str(err))}")
+            raise typer.Exit(2) from None
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> tuple[int, int]:
@@ -97,15 +114,30 @@ def extract(
     country: Country = None,
     max_chars: MaxChars = DEFAULT_MAX_CHARS,
     quiet: Quiet = False,
+    workers: Workers = None,
+    gate: Gate = False,
+    engine: Engine = "local",
+    address: Address = None,
+    shards: Shards = None,
 ) -> None:
     """Extract entities, events, quotes, claims, places and times as contract JSONL."""
+    from wirewatch.api import count_documents
+    from wirewatch.run import extract_stream
+
+    check_engine(engine)
+    if engine == "ray" and shards is None:
+        if output is None:
+            raise typer.BadParameter("--engine ray keeps its shards in a folder: give "
+                                     "--shards DIR or -o FILE", param_hint="--shards")
+        shards = output.with_name(output.name + ".shards")
     documents = read_inputs(inputs, published, outlet, max_chars)
     if not quiet:
         err_console.print("[dim]loading models...[/]")
-    load_pipeline(country)
     with progress_bar(quiet) as start:
-        tick = start("extract", None) if start is not None else None
-        records = extract_records(documents, country, progress=record_feedback(quiet, tick))
+        tick = start("extract", count_documents(inputs)) if start is not None else None
+        records = extract_stream(documents, country, progress=record_feedback(quiet, tick),
+                                 workers=workers, gate=gate, engine=engine, address=address,
+                                 shards=shards)
         if output is None:
             _utf8(sys.stdout)
             total, failed = write_jsonl(records, sys.stdout)

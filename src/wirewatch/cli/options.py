@@ -33,6 +33,23 @@ Country = Annotated[str | None, typer.Option(
     "--country", help="ISO country code to prefer when place names are ambiguous.")]
 Db = Annotated[str, typer.Option("--db", help="SQLite path or postgresql:// URL.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")]
+Workers = Annotated[int | None, typer.Option(
+    "--workers", "-j", min=1, max=1024,
+    help="Worker processes, each with its own pipeline (default: every core, up to 8; "
+         "inputs under 128 documents run in one). Output is the same for any count.")]
+Gate = Annotated[bool, typer.Option(
+    "--gate", help="Relevance gate: documents with no political-violence or coercion cue "
+                   "skip the event stages (their record's note says so).")]
+Engine = Annotated[str, typer.Option(
+    "--engine", help="local (processes on this machine) or ray (a Ray cluster; "
+                     "pip install 'wirewatch[ray]').")]
+Address = Annotated[str | None, typer.Option(
+    "--address", help="With --engine ray: the cluster to join (ray://host:10001, auto); "
+                      "default: a local Ray instance.")]
+Shards = Annotated[Path | None, typer.Option(
+    "--shards", help="With --engine ray: the folder for the Parquet shards of records "
+                     "(kept, so a re-run skips finished shards); default: beside the "
+                     "output or database.")]
 Limit = Annotated[int | None, typer.Option("--limit", help="Score the first N docs.")]
 
 @contextmanager
@@ -49,11 +66,14 @@ def progress_bar(quiet: bool) -> Iterator[TaskStarter | None]:
         SpinnerColumn,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
+    # the ETA shows once a task has a total (e.g. the documents counted before an ingest)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}[/]"), BarColumn(),
                         MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                        TimeElapsedColumn(), console=err_console, transient=True)
+                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                        console=err_console, transient=True)
 
     def start(label: str, total: int | None) -> Callable[[], None]:
         task = progress.add_task(label, total=total, rate="")

@@ -13,15 +13,20 @@ import typer
 from rich.markup import escape
 
 from wirewatch.api import DEFAULT_MAX_CHARS
-from wirewatch.cli.extract import read_inputs
+from wirewatch.cli.extract import check_engine, read_inputs
 from wirewatch.cli.options import (
+    Address,
     Country,
     Db,
+    Engine,
+    Gate,
     Inputs,
     MaxChars,
     Outlet,
     Published,
     Quiet,
+    Shards,
+    Workers,
     err_console,
     progress_bar,
     record_feedback,
@@ -52,17 +57,27 @@ def ingest(
     max_chars: MaxChars = DEFAULT_MAX_CHARS,
     batch_size: Annotated[int, typer.Option(help="Documents per database commit.")] = 100,
     quiet: Quiet = False,
+    workers: Workers = None,
+    gate: Gate = False,
+    engine: Engine = "local",
+    address: Address = None,
+    shards: Shards = None,
 ) -> None:
-    """Extract and store documents in a database; the same text is stored once."""
+    """Extract and store documents in a database; the same text is stored once, and a
+    re-run of a stopped ingest skips what is stored and goes on where it stopped."""
+    from wirewatch.api import count_documents
     from wirewatch.store.ingest import ingest as ingest_documents
 
+    check_engine(engine)
     documents = read_inputs(inputs, published, outlet, max_chars)
     if not quiet:
         err_console.print("[dim]loading models...[/]")
     with progress_bar(quiet) as start:
-        tick = start("ingest", None) if start is not None else None
+        tick = start("ingest", count_documents(inputs)) if start is not None else None
         stats = ingest_documents(documents, db, country, batch_size,
-                                 progress=record_feedback(quiet, tick))
+                                 progress=record_feedback(quiet, tick), workers=workers,
+                                 gate=gate, engine=engine, address=address,
+                                 shards=str(shards) if shards else None, on_skipped=tick)
     if not quiet:
         err_console.print(
             f"{stats.records} documents: {stats.added} stored, {stats.duplicates} already "

@@ -23,6 +23,7 @@ from wirewatch.ingest.document import Document
 from wirewatch.ingest.fields import apply_meta, record_document, sidecar_id
 from wirewatch.ingest.html import html_to_document
 from wirewatch.ingest.jsonl import iter_jsonl_lines
+from wirewatch.ingest.warc import WARC_SUFFIXES, is_warc, iter_warc
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -35,7 +36,45 @@ MAX_SIDECAR_BYTES = 1 << 20
 
 _CHUNK = 1 << 20
 
-__all__ = ["HTML_SIZE_FACTOR", "SUPPORTED_SUFFIXES", "iter_documents", "iter_records"]
+__all__ = ["HTML_SIZE_FACTOR", "SUPPORTED_SUFFIXES", "WARC_SUFFIXES", "count_documents",
+           "iter_documents", "iter_records"]
+
+
+def count_documents(inputs: list[str], limit_bytes: int = 8 << 30) -> int | None:
+    """About how many documents ``inputs`` hold (one per file, one per non-blank JSONL
+    line), for a progress bar's ETA; None when that cannot be known cheaply (stdin, a
+    WARC archive, more than ``limit_bytes`` of JSONL to scan)."""
+    if any(is_warc(arg) for arg in inputs):
+        return None
+    total = 0
+    budget = limit_bytes
+    paths: list[str] = []
+    for arg in inputs:
+        if arg == "-":
+            return None
+        if os.path.isdir(arg):
+            for root, dirs, files in os.walk(arg):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                if any(is_warc(f) for f in files):
+                    return None
+                paths.extend(os.path.join(root, f) for f in files if not f.startswith(".")
+                             and os.path.splitext(f)[1].lower() in SUPPORTED_SUFFIXES)
+        else:
+            paths.append(arg)
+    for path in paths:
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix not in JSONL_SUFFIXES:
+            total += 1
+            continue
+        try:
+            budget -= os.path.getsize(path)
+            if budget < 0:
+                return None
+            with open(path, "rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        except OSError:
+            total += 1
+    return total
 
 
 def iter_documents(
@@ -110,12 +149,15 @@ def _iter_input(arg: str, stdin: TextIO | None, max_chars: int) -> Iterator[Docu
         yield Document(id=arg, source=arg, error=f"file not found: {arg}")
         return
     suffix = os.path.splitext(arg)[1].lower()
+    if is_warc(arg):
+        yield from _guarded_stream(iter_warc(arg, max_chars), arg)
+        return
     if suffix not in SUPPORTED_SUFFIXES:
         yield Document(
             id=arg,
             source=arg,
             error=f"unsupported input type {suffix or '(no extension)'!r}: "
-            "expected .txt, .html, .htm, .jsonl, a directory or '-'",
+            "expected .txt, .html, .htm, .jsonl, .warc, .warc.gz, a directory or '-'",
         )
         return
     yield from _iter_file(arg, max_chars)
@@ -147,6 +189,8 @@ def _iter_directory(root: str, max_chars: int) -> Iterator[Document]:
             continue
         if is_dir:
             yield from _iter_directory(path, max_chars)
+        elif is_file and is_warc(entry.name):
+            yield from _guarded_stream(iter_warc(path, max_chars), path)
         elif is_file and os.path.splitext(entry.name)[1].lower() in SUPPORTED_SUFFIXES:
             yield from _iter_file(path, max_chars)
 

@@ -36,6 +36,7 @@ def register_factories() -> None:
     import wirewatch.pipeline.claims  # noqa: F401
     import wirewatch.pipeline.entities  # noqa: F401
     import wirewatch.pipeline.events  # noqa: F401
+    import wirewatch.pipeline.gate  # noqa: F401
     import wirewatch.pipeline.paragraphs  # noqa: F401
     import wirewatch.pipeline.places  # noqa: F401
     import wirewatch.pipeline.quotes  # noqa: F401
@@ -45,15 +46,19 @@ def register_factories() -> None:
 
 
 def add_wirewatch_components(nlp: Language, country_bias: str | None = None,
-                             roles: bool = True, event_filter: bool = True) -> Language:
+                             roles: bool = True, event_filter: bool = True,
+                             gate: bool = False) -> Language:
     """Add wirewatch's components to a user's English pipeline (needs parser and NER), in
     the order and with the settings of ``components.cfg``; ``country_bias`` prefers one
     country for ambiguous places, ``roles`` lets the events component use the trained role
     model when its weights are installed, ``event_filter`` the learned event filter (off:
-    every rule candidate is an event, as the filter's training needs)."""
+    every rule candidate is an event, as the filter's training needs), ``gate`` the
+    relevance gate (``[wirewatch.optional]``: off unless asked for), which lets a document
+    with no political-violence or coercion cue skip the event stages."""
     register_factories()
     config = components_config()
     settings = config["components"]
+    wanted = {"wirewatch_gate": gate}
     overrides = {"wirewatch_places": {"country_bias": country_bias},
                  "wirewatch_events": {"roles": roles, "event_filter": event_filter}}
     if "parser" in nlp.pipe_names:
@@ -63,14 +68,28 @@ def add_wirewatch_components(nlp: Language, country_bias: str | None = None,
     for name in config["wirewatch"]["after_ner"]:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, config={**settings.get(name, {}), **overrides.get(name, {})})
+    for name, before in optional_components().items():
+        if wanted.get(name) and name not in nlp.pipe_names and before in nlp.pipe_names:
+            nlp.add_pipe(name, before=before, config=dict(settings.get(name, {})))
     return nlp
+
+
+def optional_components() -> dict[str, str]:
+    """``[wirewatch.optional]``: component -> the component it goes just before."""
+    return dict(components_config()["wirewatch"].get("optional", {}))
+
+
+def late_components() -> list[str]:
+    """wirewatch's own components after NER, optional ones included: what runs on a long
+    text's whole Doc rather than on its pieces."""
+    return [*components_config()["wirewatch"]["after_ner"], *optional_components()]
 
 
 @cache
 def load_pipeline(country_bias: str | None = None, roles: bool = True,
-                  event_filter: bool = True) -> Language:
+                  event_filter: bool = True, gate: bool = False) -> Language:
     """The full wirewatch pipeline, built once per process and configuration."""
-    return add_wirewatch_components(load_base_model(), country_bias, roles, event_filter)
+    return add_wirewatch_components(load_base_model(), country_bias, roles, event_filter, gate)
 
 
 def make_doc(nlp: Language, document: Document) -> Doc:
@@ -143,8 +162,7 @@ def _parse_alone(nlp: Language, document: Document) -> Doc:
     text = document.text or ""
     if len(text) <= LONG_TEXT:
         return run_steps(nlp, make_doc(nlp, document))
-    late = [name for name in components_config()["wirewatch"]["after_ner"]
-            if name in nlp.pipe_names]
+    late = [name for name in late_components() if name in nlp.pipe_names]
     normalized = normalize_for_nlp(text)
     doc = _with_metadata(parse_long(nlp, normalized, late), document, normalized)
     return run_steps(nlp, doc, late)

@@ -11,6 +11,7 @@ from wirewatch.extract.event_filter import model_path as filter_path
 from wirewatch.extract.events import EventExtractor
 from wirewatch.extract.roles import RoleClassifier, model_path
 from wirewatch.nlp.extensions import register_extensions
+from wirewatch.pipeline.gate import skipped_by_gate
 
 
 class EventsComponent:
@@ -35,6 +36,9 @@ class EventsComponent:
                                         prune=roles_prune, apply_to=roles_apply_to)
 
     def __call__(self, doc: Doc) -> Doc:
+        if skipped_by_gate(doc):  # the optional relevance gate found no cue (pipeline/gate.py)
+            doc._.ww_events = []
+            return doc
         events = self.extractor.find(doc)
         if self.filter is not None:
             events = self.filter.keep(doc, events)
