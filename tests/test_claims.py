@@ -12,7 +12,7 @@ from wirewatch.nlp.model import load_base_model
 from wirewatch.nlp.spans import source_text
 
 CLAIM_KEYS = {"id", "span", "source", "source_entity", "source_span", "cue", "status",
-              "source_mention", "via"}  # the last two: documented extensions
+              "source_mention", "via", "source_kind"}  # the last three: documented extensions
 
 
 @pytest.fixture(scope="module")

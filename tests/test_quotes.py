@@ -10,7 +10,7 @@ from wirewatch.nlp.model import load_base_model
 from wirewatch.nlp.spans import source_text
 
 QUOTE_KEYS = {"id", "span", "direct", "speaker", "speaker_span", "cue",
-              "speaker_mention", "continues", "via"}  # the last three: extensions
+              "speaker_mention", "continues", "via", "speaker_kind"}  # the last four: extensions
 
 
 @pytest.fixture(scope="module")
@@ -146,10 +146,23 @@ def test_unclosed_quote_runs_to_end_of_paragraph(nlp):
 
 
 def test_closing_mark_without_opening_needs_a_cue(nlp):
-    [q] = quotes(nlp, "Maria Lopez arrived.\n\nThe attack was planned for many months,” she said.")
-    assert q["span"]["text"] == "The attack was planned for many months"
+    [q] = quotes(nlp, "Maria Lopez arrived.\n\nWe planned the attack for many months,” she said.")
+    assert q["span"]["text"] == "We planned the attack for many months"
     assert speaker_text(q) == "Maria Lopez"
-    assert quotes(nlp, "The attack was planned for many months” and then it came.") == []
+    assert quotes(nlp, "We planned the attack for many months” and then it came.") == []
+
+
+def test_closing_mark_after_narration_is_no_quote(nlp):
+    """The writer's description of a video, closed by a stray mark and "he states", is
+    neither the speaker's quote nor his claim (the seed article's last video paragraph)."""
+    text = ("He further states: “We will fight on.”\n\n"
+            "The video ends with an execution of a man who is shot by a fighter,” he states.")
+    found = quotes(nlp, text)
+    assert [q["span"]["text"] for q in found] == ["We will fight on."]
+    from wirewatch.extract.claims import ClaimFinder
+
+    claims, _ = ClaimFinder().find(nlp(text))
+    assert not any("execution" in c["span"]["text"] for c in claims)
 
 
 @pytest.mark.parametrize(

@@ -47,14 +47,23 @@ def muc4(
         "--predictions", help="Write the predicted role fillers per document (JSONL).")] = None,
     records_file: RecordsFile = None,
     from_records: FromRecords = None,
+    part: Annotated[str, typer.Option(
+        "--part", help="Which half of the set, split by a hash of the id: check (the half "
+        "nobody tunes on), tune, or all.")] = "all",
+    setting: Annotated[str, typer.Option(
+        "--setting", help="uncased (the text as distributed) or recased (mixed case, as "
+        "the recaser restores it).")] = "uncased",
     quiet: Quiet = False,
 ) -> None:
     """Event role fillers on MUC-4 (lower-case text), GRIT CEAF-REE per role and micro."""
     from wirewatch.eval.common import write_jsonl
-    from wirewatch.eval.muc4 import evaluate, explain_errors, print_result
+    from wirewatch.eval.muc4 import SETTINGS, evaluate, explain_errors, print_result
 
+    if setting not in SETTINGS:
+        raise typer.BadParameter(f"use one of {', '.join(SETTINGS)}", param_hint="--setting")
     with progress_bar(quiet or as_json) as progress:
-        result, side = evaluate(path, limit, progress, from_records)
+        result, side = evaluate(path, limit, progress, from_records, _check_part(part),
+                                setting)
     if errors_file is not None:
         write_jsonl(errors_file, explain_errors(result["errors"], side["docs"], side["fillers"]))
     if predictions_file is not None:
@@ -79,6 +88,9 @@ def wikievents(
         "--actual-only", help="Score only predicted events with factuality actual.")] = False,
     records_file: RecordsFile = None,
     from_records: FromRecords = None,
+    part: Annotated[str, typer.Option(
+        "--part", help="Which half of the set, split by a hash of the id: check (the half "
+        "nobody tunes on), tune, or all.")] = "all",
     quiet: Quiet = False,
 ) -> None:
     """Document-level role fillers and event detection on WikiEvents (KAIROS mapped)."""
@@ -86,7 +98,8 @@ def wikievents(
     from wirewatch.eval.wikievents import evaluate, print_result
 
     with progress_bar(quiet or as_json) as progress:
-        result, records = evaluate(path, limit, progress, from_records, actual_only)
+        result, records = evaluate(path, limit, progress, from_records, actual_only,
+                                   _check_part(part))
     if errors_file is not None:
         write_jsonl(errors_file, result["errors"])
     if records_file is not None:
@@ -110,6 +123,9 @@ def geo(
         "--errors", help="Write every toponym resolved more than 161 km off as JSONL.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    part: Annotated[str, typer.Option(
+        "--part", help="Which half of each set, split by a hash of the id: check (the half "
+        "nobody tunes on), tune, or all.")] = "check",
 ) -> None:
     """Geoparsing: resolution given gold names, and end-to-end recognition + resolution."""
     from wirewatch.eval.common import write_jsonl
@@ -120,7 +136,8 @@ def geo(
     settings = ("given", "end_to_end") if setting == "both" else (setting,)
     errors: list[dict[str, Any]] | None = [] if errors_file else None
     with progress_bar(quiet or as_json) as progress:
-        results = [evaluate(p, settings, country, limit, errors, progress) for p in paths]
+        results = [evaluate(p, settings, country, limit, errors, progress, _check_part(part))
+                   for p in paths]
     if errors_file is not None and errors is not None:
         write_jsonl(errors_file, errors)
     if as_json:
@@ -141,6 +158,9 @@ def polnear(
     all_annotations: Annotated[bool, typer.Option(
         "--all-annotations", help="Also score non-primary annotations.")] = False,
     quiet: Quiet = False,
+    part: Annotated[str, typer.Option(
+        "--part", help="Which half of the set, split by a hash of the id: check (the half "
+        "nobody tunes on), tune, or all.")] = "all",
 ) -> None:
     """Content and source of quotes and claims against PolNeAR (primary annotations)."""
     from wirewatch.eval.common import write_jsonl
@@ -148,7 +168,8 @@ def polnear(
 
     errors: list[dict[str, Any]] | None = [] if errors_file else None
     with progress_bar(quiet or as_json) as progress:
-        result = evaluate(path, limit, all_annotations, errors, progress)
+        result = evaluate(path, limit, all_annotations, errors, progress,
+                          _check_part(part))
     if errors_file is not None and errors is not None:
         write_jsonl(errors_file, errors)
     if as_json:

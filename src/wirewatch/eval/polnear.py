@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wirewatch.eval.common import TaskStarter
+from wirewatch.eval.common import TaskStarter, in_part
 
 #: Characters trimmed from both ends before an exact comparison.
 _TRIM = string.punctuation + string.whitespace + "“”‘’„«»―—–\u00a0"
@@ -333,11 +333,13 @@ def extract_gold(recs: list[dict[str, Any]], progress: TaskStarter | None = None
 
 
 def evaluate(path: Path, limit: int | None = None, all_annotations: bool = False,
-             errors: list[dict[str, Any]] | None = None, progress: TaskStarter | None = None
-             ) -> dict[str, Any]:
+             errors: list[dict[str, Any]] | None = None, progress: TaskStarter | None = None,
+             part: str = "all") -> dict[str, Any]:
     """Run the pipeline on a PolNeAR file (primary annotations unless ``all_annotations``)
-    and score it; missed, spurious and wrong-source cases are appended to ``errors``."""
-    recs = load_gold(path, primary_only=not all_annotations)[:limit]
+    and score it; missed, spurious and wrong-source cases are appended to ``errors``.
+    ``part`` keeps one half of the documents (``eval.common.in_part``: report "check")."""
+    recs = [r for r in load_gold(path, primary_only=not all_annotations)
+            if in_part(str(r["doc_id"]), part)][:limit]
     return score(zip(recs, extract_gold(recs, progress), strict=True), errors)
 
 

@@ -99,6 +99,8 @@ def _attribution(
     status: str, src: Token | None, cue: str, resolver: SourceResolver
 ) -> dict[str, Any]:
     source = resolver.resolve(src) if src is not None else None
+    if source is not None and source.kind is None:  # a thing or happening never speaks
+        source = None
     return {
         "status": status,
         "source": source.name if source else None,

@@ -24,6 +24,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from wirewatch.extract.attribution_model import AttributionModel, is_cue_candidate, load_model
 from wirewatch.extract.cue_grammar import (
     FIRST_SECOND_PERSON,
     according_to_source,
@@ -261,6 +262,18 @@ def _colon_agent(head: Span) -> tuple[Token, Token] | None:
     return None
 
 
+def _stray_close(content: Span, verb: Token) -> bool:
+    """True for a content before its cue that ends in a closing quote mark with no opening
+    one ("The video ends with an execution ...,” he states): a broken quote whose start
+    cannot be known, attributed neither as a quote nor as a claim."""
+    if content.end > verb.i:
+        return False
+    doc = verb.doc
+    tail = doc[content.end : verb.i]
+    closes = [t for t in [*content[-1:], *tail] if t.text in ("”", '"')]
+    return bool(closes) and not any(t.text in ("“", '"') for t in content[:-1])
+
+
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
 
@@ -299,11 +312,13 @@ def according_content(according: Token) -> Span | None:
 class ClaimFinder:
     """Attributed indirect statements: lexicon loaded once, stateless per document."""
 
-    def __init__(self, first_person: bool = True) -> None:
+    def __init__(self, first_person: bool = True, learned: bool = True) -> None:
         self.cues: Cues = load_cues()
         #: Keep "I believe ..." / "we estimate ..." outside quotes (the writer's or a
         #: speaker's own claim); False drops first- and second-person sources.
         self.first_person = first_person
+        #: The learned cue/content/source model (None: rules alone).
+        self.model: AttributionModel | None = load_model() if learned else None
 
     def find(self, doc: Doc) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
         """(contract Claim dicts, the ``via`` chain of each quote that lies inside a claim's
@@ -322,6 +337,8 @@ class ClaimFinder:
                 para_of: Token | None = None) -> None:
             """Record a claim; its content stays within the paragraph of ``para_of`` (by
             default the cue's)."""
+            if source.kind is None:  # a thing, happening or street never speaks
+                return
             content = paras.clip(content, para_of or anchor) if content is not None else None
             if content is None or not any(t.is_alpha for t in content):
                 return
@@ -338,6 +355,8 @@ class ClaimFinder:
                 "cue": cue,
                 "status": status,
                 "source_mention": source.mention,  # extension: the local mention ("he")
+                # extension: "actor", or "place" for a place speaking for its government
+                "source_kind": source.kind,
             }
             cue_at[(start, end)] = anchor
 
@@ -370,6 +389,8 @@ class ClaimFinder:
                     src, content = found_noun
                     add(content, t, resolve(src), t.text, "reported")
         self._colon_claims(doc, paras, resolve, add)
+        if self.model is not None:
+            self._learned(doc, quoted, found, cue_at, used, resolve, add)
         # A stance inside reported content ("said she plans to run") is part of that
         # content, not an attribution of its own; a nested report ("X reports that
         # officials estimate ...") stays, and carries its chain.
@@ -384,6 +405,52 @@ class ClaimFinder:
         quote_via = link_chains(claims, [cue_at[k].idx for k in kept],
                                 get_list(doc, "ww_quotes"))
         return claims, quote_via
+
+    def _learned(self, doc: Doc, quoted: Any, found: dict[tuple[int, int], dict[str, Any]],
+                 cue_at: dict[tuple[int, int], Token], used: set[int], resolve: Any,
+                 add: Any) -> None:
+        """What the learned model adds to the rules and takes from them: a word it reads as
+        a cue with high probability that no rule claim hangs on adds a claim (its best
+        content candidate, its best source mention); a rule claim whose cue it reads as
+        almost surely no cue ("support" as a noun, "know") is dropped. Claims of
+        responsibility, denials and non-confirmation are the rules' and never dropped."""
+        model = self.model
+        assert model is not None
+        cues = self.cues
+        for key, anchor in list(cue_at.items()):
+            claim = found[key]
+            if claim["status"] != "reported" or claim["cue"] in (":", "according to"):
+                continue
+            if not is_cue_candidate(anchor) or claim["cue"].endswith(":"):
+                continue
+            if model.cue_probability(anchor, cues) < model.drop_threshold:
+                del found[key], cue_at[key]
+        covered = {anchor.i for anchor in cue_at.values()} | used
+        for t in doc:
+            if t.i in covered or not is_cue_candidate(t) or quoted.contains(t.idx):
+                continue
+            if t.lower_ == "according" or t.pos_ == "AUX":
+                continue
+            if model.cue_probability(t, cues) < model.add_threshold:
+                continue
+            best = model.content_of(t, cues)
+            if best is None:
+                continue
+            content, p_content = best
+            if p_content < model.content_threshold:
+                continue
+            if not any(w.pos_ in ("VERB", "AUX") for w in content):
+                continue  # "released a video", "made the comments": an act, not a statement
+            if _stray_close(content, t):
+                continue
+            src = model.source_of(t, cues)
+            if src is None or src.lower_ in FIRST_SECOND_PERSON:
+                continue
+            source = resolve(src)
+            status = claim_status(t, cues) or "reported"
+            if is_negated(t) and not self._is_stance(t):
+                continue
+            add(content, t, source, t.text, status)
 
     def _colon_claims(self, doc: Doc, paras: _Paragraphs, resolve: Any, add: Any) -> None:
         """Colon layouts: "WALLACE: ..." (a transcript or headline speaker label) and
@@ -435,7 +502,7 @@ class ClaimFinder:
         if stance and verb.dep_ in _EMBEDDED_DEPS:  # "what they call", "video that shows"
             return
         content = verb_content(verb, status, self.cues)
-        if content is None:
+        if content is None or _stray_close(content, verb):
             return
         src = subject_of(verb, self.cues)
         if src is not None and src.lower_ in FIRST_SECOND_PERSON and not self.first_person:

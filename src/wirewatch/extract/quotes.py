@@ -61,6 +61,9 @@ _SEPARATORS = frozenset({",", ":", "–", "—", "-"})
 _TRAIL_WINDOW = 40
 #: How far back from a colon a clause's verb may introduce the quote after it.
 _COLON_CLAUSE = 10
+#: Words that make a stretch read as speech rather than the writer's narration.
+_SPEAKER_WORDS = frozenset({"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your",
+                            "yours", "i'm", "i’m", "let's", "let’s"})
 #: Dashes that sign a quote with its author ("“...” ― Jane Doe").
 _SIGN_DASHES = frozenset({"―", "—", "–", "-", "--"})
 
@@ -255,6 +258,7 @@ class QuoteFinder:
                     # extensions: the speaker's local mention, and the quote this one
                     # continues (“...,” he said, “...”; a speech over several paragraphs)
                     "speaker_mention": speaker.mention if speaker else None,
+                    "speaker_kind": speaker.kind if speaker else None,
                     "continues": parent.qid if parent is not None else None,
                     "via": [],  # the record takes the chain from wirewatch_claims (ww_quote_via)
                 }
@@ -289,6 +293,8 @@ class QuoteFinder:
             subject = subject_of(q.cue, self.cues)
         if subject is not None:
             q.speaker = resolver.resolve(subject)
+            if q.speaker is not None and q.speaker.kind is None:
+                q.speaker = None  # "the boat said": no speaker rather than a thing
 
     @staticmethod
     def _transcript_label(q: _RawQuote, text: str, toks: _DocTokens) -> Token | None:
@@ -465,6 +471,14 @@ class QuoteFinder:
         return None, None
 
     @staticmethod
+    def _speaks(q: _RawQuote, toks: _DocTokens) -> bool:
+        """True when a stretch reads as someone's speech: it has a first- or second-person
+        word ("I", "we", "our", "you")."""
+        doc = toks.doc
+        i, j = toks.at(q.start), toks.at(max(q.end - 1, q.start))
+        return any(t.lower_ in _SPEAKER_WORDS for t in doc[i : j + 1])
+
+    @staticmethod
     def _only_cue_between(first: _RawQuote, second: _RawQuote, toks: _DocTokens) -> bool:
         """True when no verb but ``first``'s own cue stands between two quotes."""
         if first.speaker is None or first.close_mark is None:
@@ -519,6 +533,12 @@ class QuoteFinder:
             q.accepted = (
                 q.continues or q.strict or (q.open_mark is not None and q.words >= self.min_words)
             )
+            if (q.accepted and q.open_mark is None and not (prev is not None and prev.open_at_end)
+                    and not self._speaks(q, toks)):
+                # A stray closing mark after the writer's own sentence ("The video ends with
+                # an execution ...,” he states) makes no quote of it: a quote with no opening
+                # mark must read as speech (first or second person) or continue an open one.
+                q.accepted = False
             if q.accepted:  # a scare quote never carries a speech on
                 last_in_para[q.para] = q
         # “A,” “B,” said X: a quote followed at once by another takes that one's speaker.

@@ -71,6 +71,37 @@ class Source:
     #: The mention the source was read from in this sentence ("he", "a spokesman"): the
     #: named ``span`` may lie paragraphs away.
     mention: SpanDict | None = None
+    #: What speaks: "actor" (a person, organisation, group, document or outlet), "place"
+    #: (a country, capital or region standing for its government: "Moscow said"), or None
+    #: for what cannot speak (a vehicle, a weapon, an event, a street or station).
+    kind: str | None = "actor"
+
+#: Marks that end a dateline ("WASHINGTON — ...", "LONDON (Reuters) -").
+_DATELINE_ENDS = frozenset({"—", "–", "-", "--", "("})
+
+
+def _dateline_or_heading(token: Token) -> bool:
+    """True for a dateline ("WASHINGTON — President Obama said") or an upper-case section
+    heading ("THE BORROWING The senator said") that the parser took for a subject: upper-case
+    words opening their line, followed by a dash or bracket, or several upper-case words
+    that name nothing."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start - 1].is_upper and not doc[start - 1].is_space:
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
+        end += 1
+    words = [t for t in doc[start:end] if t.is_alpha]
+    if not words or not all(t.is_upper for t in words) or not token.is_upper:
+        return False
+    opens_line = start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_
+    after = doc[end] if end < len(doc) else None
+    if opens_line and after is not None and after.text in _DATELINE_ENDS:
+        return True
+    named = any(t.ent_type_ in ("PERSON", "ORG", "NORP") for t in words)
+    return len(words) >= 2 and not named and opens_line
+
 
 class CharRanges:
     """Sorted, non-overlapping character ranges (e.g. quoted text) with O(log n) lookup."""
@@ -181,11 +212,66 @@ class SourceResolver:
     def resolve(self, token: Token) -> Source | None:
         """Resolve the head token of a subject NP; None for an empty/expletive subject.
 
-        The result keeps the local mention (the subject's noun phrase) beside the named one."""
+        The result keeps the local mention (the subject's noun phrase) beside the named one,
+        and says whether it can speak (``Source.kind``)."""
         source = self._resolve(token)
-        if source is None or source.mention is not None:
-            return source
-        return replace(source, mention=span_of(self.doc, noun_phrase(token)))
+        if source is None:
+            return None
+        if source.mention is None:
+            source = replace(source, mention=span_of(self.doc, noun_phrase(token)))
+        return replace(source, kind=self.speaker_kind(token, source))
+
+    # -- who can speak ---------------------------------------------------------
+    def speaker_kind(self, token: Token, source: Source) -> str | None:
+        """"actor", "place" (a place standing for its government) or None (cannot speak).
+
+        The entity's type decides when there is one, else the named mention's entity
+        label, else the head noun: a thing, happening, place or time (``mute_sources`` in
+        ``data/cues.yaml``) never speaks. A named place speaks only when it resolves to a
+        country, capital or region; a named building only when it houses a power ("the
+        White House")."""
+        kind: str | None = None
+        name = source.name.lower().removeprefix("the ").strip()
+        if source.entity is not None:
+            kind = (self._entity(source.entity) or {}).get("type")
+        span = self._span(source.span) if source.span is not None else None
+        root = span.root if span is not None and len(span) else token
+        if kind is None:
+            kind = root.ent_type_ or None
+        if _dateline_or_heading(token) or (span is not None and _dateline_or_heading(span.root)):
+            return None
+        if kind in ("PERSON", "ORG", "NORP"):
+            return "actor"
+        if kind == "GPE":
+            return "place" if self._speaking_place(span) else None
+        if kind == "FAC":
+            return "place" if name in self.cues.speaking_facilities else None
+        if kind is not None and kind not in ("WORK_OF_ART", "LAW"):
+            return None  # LOC, PRODUCT, EVENT, WEAPON, DATE, MONEY, ...
+        if root.pos_ == "NOUN" and root.lemma_.lower() in self.cues.mute_sources:
+            return None
+        if token.pos_ == "NOUN" and token.lemma_.lower() in self.cues.mute_sources:
+            return None
+        return "actor"
+
+    def _span(self, span: SpanDict) -> Span | None:
+        return self.doc.char_span(span["start"], span["end"], alignment_mode="expand")
+
+    def _speaking_place(self, span: Span | None) -> bool:
+        """A place named here that resolves to a country, capital or region (unresolved
+        places are given the benefit of the doubt)."""
+        if span is None:
+            return True
+        features = self.cues.speaking_place_features
+        found = False
+        for loc in get_list(self.doc, "ww_locations"):
+            at = loc.get("span")
+            if at is None or at["end"] <= span.start_char or at["start"] >= span.end_char:
+                continue
+            found = True
+            if loc.get("feature") in features or loc.get("precision") in ("country", "admin1"):
+                return True
+        return not found
 
     def _resolve(self, token: Token) -> Source | None:
         lower = token.lower_

@@ -38,6 +38,12 @@ class Cues:
     noun_preps: frozenset[str] = frozenset()
     #: Words whose dependents belong to a statement, whatever their part of speech.
     statement_words: frozenset[str] = frozenset()
+    #: Head nouns of things, happenings, places and times: never a source.
+    mute_sources: frozenset[str] = frozenset()
+    #: GeoNames feature codes of places that may speak for their government ("Moscow said").
+    speaking_place_features: frozenset[str] = frozenset()
+    #: Named buildings that stand for the power they house ("the White House said").
+    speaking_facilities: frozenset[str] = frozenset()
 
 
 def parse_cues(raw: Mapping[str, Any]) -> Cues:
@@ -65,6 +71,10 @@ def parse_cues(raw: Mapping[str, Any]) -> Cues:
         noun_cues=frozenset((raw.get("noun_cues") or {}).get("nouns", ())),
         noun_preps=frozenset((raw.get("noun_cues") or {}).get("prepositions", ())),
         statement_words=frozenset(raw.get("statement_words", ())),
+        mute_sources=frozenset(str(w).lower() for group in (raw.get("mute_sources") or {}).values()
+                               for w in group),
+        speaking_place_features=frozenset(str(f) for f in raw.get("speaking_place_features", ())),
+        speaking_facilities=frozenset(str(f).lower() for f in raw.get("speaking_facilities", ())),
     )
 
 
