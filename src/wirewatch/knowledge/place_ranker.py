@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
 from wirewatch.knowledge import data_file
 
 #: The model file, relative to ``wirewatch/data``.
 MODEL_FILE = "models/places.json"
+
+
+def model_path() -> Path:
+    """Where the ranker's weights live in the source tree (the trainer writes them here)."""
+    return Path(str(data_file(MODEL_FILE)))
 
 
 @cache

@@ -44,6 +44,8 @@ class PlaceCues:
     place_prepositions: frozenset[str]
     #: Words after a name that make it an administrative area ("Dagestan province").
     area_words: frozenset[str]
+    #: Second-level type words whose area its namesake town may stand for ("X district").
+    seat_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -57,6 +59,7 @@ def place_cues() -> PlaceCues:
         area_nouns=frozenset(data["area_nouns"]),
         place_prepositions=frozenset(data["place_prepositions"]),
         area_words=frozenset(data["area_words"]),
+        seat_words=frozenset(str(w) for w in data.get("seat_words", [])),
     )
 
 

@@ -26,7 +26,14 @@ from wirewatch.knowledge.place_words import country_cues, non_place_adjectives, 
 #: Distinct located names that must share an admin1 area for it to be the document's focus.
 FOCUS_MIN_NAMES = 1
 
-_CONTAINER_GAP = re.compile(r"\s*,\s*|\s+(?:in|near|of)\s+(?:the\s+)?", re.IGNORECASE)
+#: What may stand between a place and the area enclosing it: "X, Y", "X in (the) Y",
+#: "X, in Y district", "X (Y, Z)".
+_CONTAINER_GAP = re.compile(
+    r"\s*,\s*(?:(?:in|near)\s+(?:the\s+)?)?|\s+(?:in|near|of)\s+(?:the\s+)?|\s*\(\s*",
+    re.IGNORECASE)
+#: "X (Y, Z)": the parenthesised areas after a name, as coders write them.
+_PAREN_AREAS = re.compile(r"\s*\(([^()\n]{2,80})\)")
+_AREA_RANK = {"ADM2": 0, "ADM1": 1, "PCLI": 2}
 
 #: The hand-set candidate weights the learned ranker replaces (kept to measure it against
 #: and as the fallback when no model is shipped). log10 population is the base prior.
@@ -137,6 +144,9 @@ class Resolver:
         kept as the mention's ``area_hint``."""
         for i, here in enumerate(mentions):
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            paren = _PAREN_AREAS.match(text, here.end)
+            if paren is not None:
+                here.area_hint = self._stated_area(paren.group(1).split(","))
             if nxt is not None and _CONTAINER_GAP.fullmatch(text[here.end:nxt.start]):
                 here.container = i + 1
                 continue
@@ -150,6 +160,39 @@ class Resolver:
                 if areas:
                     here.area_hint = max(areas, key=lambda p: p.population)
                     break
+
+    def _stated_area(self, parts: list[str]) -> Place | None:
+        """The most specific area a coder's "(Y, Z)" names, agreeing with its wider ones:
+        "(Pobe-Mengao, Soum)" -> Soum province, Burkina Faso."""
+        found = [[p for p in self.gaz.candidates(part.strip()) if p.feature in _AREA_RANK]
+                 for part in parts if part.strip()]
+        found = [areas for areas in found if areas]
+        if not found:
+            return None
+        wide = found[-1]
+        best: Place | None = None
+        for areas in found:
+            agreeing = [a for a in areas if any(
+                w.row == a.row or _inside(w, a) or w.country_code == a.country_code
+                for w in wide)] or areas
+            pick = max(agreeing, key=lambda a: a.population)
+            if best is None or _AREA_RANK[pick.feature] < _AREA_RANK[best.feature]:
+                best = pick
+        return best
+
+    def _container_area(self, m: Mention, chosen: list[Place | None],
+                        mentions: list[Mention]) -> Place | None:
+        """The nearest area up the chain of containers ("Chai, in Macomia district, Cabo
+        Delgado province"), else the area stated after the name."""
+        seen: set[int] = set()
+        j = m.container
+        while j is not None and j not in seen:
+            seen.add(j)
+            place = chosen[j]
+            if place is not None and place.is_area:
+                return place
+            j = mentions[j].container
+        return m.area_hint
 
     def resolve(self, text: str, mentions: list[Mention]) -> list[dict[str, Any]]:
         """Contract Location dicts (span filled by the caller) for ``mentions``, in order."""
@@ -179,8 +222,10 @@ class Resolver:
                 if place.admin1_code and place.feature != "PCLI":
                     admin1s[(place.country_code, place.admin1_code)] += 1
         chosen: list[Place | None] = [None] * len(mentions)
-        # Containers first (they sit later in the text), so "X, Y" can use Y's choice.
-        for i in sorted(range(len(mentions)), key=lambda j: mentions[j].container is not None):
+        # Containers first (they sit later in the text, the outermost last), so "X, Y" can
+        # use Y's choice.
+        for i in sorted(range(len(mentions)), key=lambda j: (
+                mentions[j].container is not None, -j if mentions[j].container else j)):
             m = mentions[i]
             own = first[i]
             ctx_c, ctx_a = countries.copy(), admin1s.copy()
@@ -188,7 +233,7 @@ class Resolver:
                 ctx_c[own.country_code] -= 1
                 if own.admin1_code:
                     ctx_a[(own.country_code, own.admin1_code)] -= 1
-            container = chosen[m.container] if m.container is not None else None
+            container = self._container_area(m, chosen, mentions)
             chosen[i] = self._best(m, container, ctx_c, ctx_a)
             if self.trace is not None and m.candidates:
                 key = normalize(m.text)
@@ -312,7 +357,14 @@ class Resolver:
             pool = _news_sense(pool, key)
         if area is not None:
             inside = [p for p in pool if _inside(area, p)]
-            pool = inside or pool
+            if inside:
+                pool = inside
+            elif area.feature in _AREA_RANK and not any(
+                    p.country_code == area.country_code or p.feature in ("PCLI", "RGN")
+                    for p in pool):
+                # "Chai, in Macomia district": only namesakes abroad (Çey, Turkey); the
+                # name is unknown here and takes its stated area (see ``_location``).
+                return None
         return max(pool, key=lambda p: self._score(m, p, key, container, ctx_c, ctx_a))
 
     def _location(self, m: Mention, place: Place | None, chosen: list[Place | None],
@@ -321,7 +373,7 @@ class Resolver:
             return _location_dict(place, place.name)
         # Unknown name: fall back to the enclosing area named right after it ("Dzhemikent,
         # Dagestan"; "Harwinton, Conn."), else to the admin1 area the document is about.
-        area = chosen[m.container] if m.container is not None else m.area_hint
+        area = self._container_area(m, chosen, mentions)
         if area is None or not area.is_area:
             area = self._focus
             m.via_focus = area is not None
@@ -339,11 +391,9 @@ def _news_sense(pool: list[Place], key: str) -> list[Place]:
     to cities of a million, "New York", lost 8 net mentions on the LGL tune half, whose
     upstate papers mean the state; left to the ranker.)"""
     capitals = {p.country_code for p in pool if p.feature == "PPLC"}
-    if not capitals:
-        return pool
     kept = [p for p in pool if not (p.feature == "ADM1" and p.country_code in capitals
-                                    and normalize(p.name) == key)]
-    return kept or pool
+                                    and normalize(p.name) == key)] or pool
+    return kept
 
 
 def _inside(area: Place, p: Place) -> bool:

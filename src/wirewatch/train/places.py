@@ -29,8 +29,10 @@ import numpy as np
 
 from wirewatch.eval.common import in_part, load_jsonl
 from wirewatch.eval.geo import THRESHOLD_KM, gold_toponyms, haversine_km
+from wirewatch.knowledge.place_ranker import model_path
 
-MODEL = Path(__file__).resolve().parents[1] / "data" / "models" / "places.json"
+#: Mentions whose candidates a feature must tell apart for its weight to be learned.
+MIN_MENTIONS = 50
 
 Example = tuple[np.ndarray, np.ndarray]  # candidate feature rows, 0/1 label per candidate
 
@@ -92,6 +94,11 @@ def fit(data: list[Example], prior: np.ndarray, l2: float = 0.01, steps: int = 4
     n = len(prior)
     w = prior.copy() if start is None else start.copy()
     hist = np.full(n, 1e-8)
+    # A feature that tells a mention's candidates apart in too few mentions keeps its
+    # hand-set weight: the data cannot say how much a rare cue ("sheriff's deputies" for a
+    # US town) is worth against population.
+    varies = sum((rows.max(axis=0) > rows.min(axis=0)).astype(float) for rows, _ in data)
+    frozen = varies < MIN_MENTIONS
     for _ in range(steps):
         grad = -l2 * (w - prior)
         for rows, labels in data:
@@ -102,6 +109,7 @@ def fit(data: list[Example], prior: np.ndarray, l2: float = 0.01, steps: int = 4
             q = labels * p
             q /= q.sum()
             grad += (q - p) @ rows / len(data)
+        grad[frozen] = 0.0
         hist += grad * grad
         w += 0.5 * grad / np.sqrt(hist)
     return w
@@ -128,9 +136,9 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("paths", nargs="+", type=Path, help="geoparsing JSONL (LGL, GeoVirus)")
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--l2", type=float, default=0.01,
+    ap.add_argument("--l2", type=float, default=0.003,
                     help="pull towards the hand-set weights (see the model card)")
-    ap.add_argument("--out", type=Path, default=MODEL)
+    ap.add_argument("--out", type=Path, default=model_path())
     args = ap.parse_args(argv)
 
     names = list(FEATURE_NAMES)

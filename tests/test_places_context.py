@@ -1,0 +1,85 @@
+"""Place context as a coder reads it: stated containment, the news sense of a name, the
+learned candidate ranker and its training script."""
+
+from __future__ import annotations
+
+from wirewatch.knowledge.gazetteer import Gazetteer
+from wirewatch.knowledge.place_ranker import ranker_weights
+from wirewatch.resolve.geocode import geocode_names
+from wirewatch.resolve.place_scoring import FEATURE_NAMES, HAND_WEIGHTS, Resolver
+
+
+def _names(text: str, *names: str) -> list[dict]:
+    spans = []
+    for name in names:
+        start = text.index(name, spans[-1][1] if spans else 0)
+        spans.append((start, start + len(name)))
+    return geocode_names(text, spans)
+
+
+def test_village_in_stated_district_and_province_takes_the_district():
+    text = ("Insurgents raided the village of Chai, in Macomia district, Cabo Delgado "
+            "province, on Tuesday.")
+    chai, district, province = _names(text, "Chai", "Macomia district", "Cabo Delgado province")
+    assert province["country_code"] == "MZ" and province["feature"] == "ADM1"
+    # A Turkish namesake (Çey) never beats the stated containment.
+    assert chai["country_code"] == "MZ" and chai["admin1"] == province["admin1"]
+    assert chai["resolved_via"] and chai["precision"] == "admin2"
+    # The district has no area row of its own: its namesake seat town stands for it, at
+    # admin2 precision and without the town's GeoNames id.
+    assert district["precision"] == "admin2" and district["geonameid"] is None
+    assert (chai["lat"], chai["lon"]) == (district["lat"], district["lon"])
+
+
+def test_parenthesised_areas_contain_the_village():
+    text = "Gunmen killed two civilians in the village of Cisse (Pobe-Mengao, Soum) on Monday."
+    [cisse] = _names(text, "Cisse")
+    assert cisse["country_code"] == "BF"  # not Cissé, France
+    assert cisse["resolved_via"] == "Soum" and cisse["precision"] == "admin2"
+
+
+def test_stated_containment_picks_a_known_namesake_inside_it():
+    [paris] = _names("Flooding hit Paris (Lamar County, Texas) overnight.", "Paris")
+    assert paris["country_code"] == "US" and paris["admin1"] == "Texas"
+    assert paris["precision"] == "city"
+
+
+def test_a_list_of_areas_is_no_containment():
+    georgia, ukraine = _names("Talks with Georgia, Ukraine and Moldova resumed.", "Georgia",
+                              "Ukraine")
+    assert ukraine["country_code"] == "UA"
+    assert georgia["feature"] in ("PCLI", "ADM1") and not georgia.get("resolved_via")
+
+
+def test_capital_beats_its_namesake_state_unless_the_text_says_state():
+    [city] = _names("Lawmakers in Washington passed the bill.", "Washington")
+    assert city["feature"] == "PPLC" and city["admin1"] == "District of Columbia"
+    [state] = _names("Wildfires burned across the state of Washington.", "Washington")
+    assert state["feature"] == "ADM1" and state["admin1"] == "Washington"
+
+
+def test_shipped_ranker_covers_known_features_and_differs_from_hand_weights():
+    weights = ranker_weights()
+    assert weights is not None and set(weights) <= set(FEATURE_NAMES)
+    assert weights != HAND_WEIGHTS
+    hand = Resolver(weights=dict(HAND_WEIGHTS))
+    assert hand.weights == HAND_WEIGHTS and Resolver().weights == weights
+
+
+def test_ranker_fit_learns_the_feature_that_separates_right_from_wrong():
+    import numpy as np
+
+    from wirewatch.train.places import fit
+
+    # Two features; only the second tells the right candidate (label 1) from the wrong.
+    rows = np.array([[1.0, 1.0], [1.0, 0.0], [1.0, 0.0]])
+    data = [(rows, np.array([1.0, 0.0, 0.0]))] * 60
+    w = fit(data, prior=np.zeros(2), l2=0.001, steps=200)
+    assert w[1] > 1.0 and abs(w[0]) < 0.5
+
+
+def test_seat_words_fall_back_to_the_namesake_town_only_for_second_level_types():
+    gaz = Gazetteer.load()
+    [district] = gaz.candidates("Macomia district")
+    assert district.feature == "ADM2" and district.id is None and district.country_code == "MZ"
+    assert gaz.candidates("Caucasus Province") == []  # an armed group, no area
