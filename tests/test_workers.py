@@ -96,3 +96,18 @@ def test_ray_engine_gives_the_same_records_and_a_rerun_skips_finished_shards(
         ray.shutdown()
     assert records == one_process and rerun == one_process
     assert first.chunks == len(shards) == 5 and again.chunks == 1
+
+
+def test_incidents_do_not_depend_on_ingest_order(tmp_path: Path) -> None:
+    from wirewatch.api import read_documents
+    from wirewatch.store import open_store
+
+    docs = list(read_documents([str(EXAMPLES)]))
+    # extracted once; stored in two orders by the writer that ingest uses
+    records = list(extract_records(docs, include_text=True))
+    partitions = []
+    for name, order in (("forward", records), ("backward", records[::-1])):
+        with open_store(str(tmp_path / f"{name}.db")) as store:
+            store.add_records(order, batch_size=3)
+            partitions.append(store.incident_partition(by="text_sha256"))
+    assert len(partitions[0]) > 1 and partitions[0] == partitions[1]

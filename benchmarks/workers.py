@@ -1,0 +1,141 @@
+"""Throughput of extraction over worker processes, and Ray local mode, on the same input.
+
+    python benchmarks/workers.py [--limit 400] [--workers 1,2] [--ray] [--gate] [--json]
+
+Every configuration extracts the same N BBC News documents, spread evenly over the
+categories (``../shared/data/bbc_news/bbc_news.jsonl``), through ``wirewatch.run``, counting the whole
+run: worker start-up and model loads included, since that is what a user waits for. For
+``--workers`` the work always goes to a pool of spawned processes (even for one worker), so
+1 and N are measured the same way; the peak resident memory of each worker process is
+reported. ``--ray`` adds Ray in local mode with as many actors as the largest worker count
+(``ray.init`` timed apart). The records of every configuration are compared with the first:
+a benchmark that changed the output would say so. ``--gate`` measures the relevance gate's
+speed-up (one worker, gate off and on) and how many documents it turned away. A measurement,
+not a test: it reports whatever it measures, on whatever else the machine is doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from wirewatch.api import Document
+from wirewatch.run import RunStats
+from wirewatch.run.workers import Settings, _Pool, admitted, chunked
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc_news" / "bbc_news.jsonl"
+
+
+def load(path: Path, limit: int) -> list[dict[str, Any]]:
+    """``limit`` documents spread evenly over the corpus (BBC is sorted by category: the
+    first N would all be business news)."""
+    with path.open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    step = max(len(rows) / max(limit, 1), 1.0)
+    return [rows[int(n * step)] for n in range(min(limit, len(rows)))]
+
+
+def documents(rows: list[dict[str, Any]]) -> list[Document]:
+    return [Document(id=str(row.get("doc_id") or row.get("id")), text=row["text"],
+                     title=row.get("title"), published=row.get("published") or None)
+            for row in rows]
+
+
+def run_pool(rows: list[dict[str, Any]], workers: int, gate: bool = False,
+             chunk_size: int = 16) -> tuple[list[dict], float, RunStats]:
+    stats = RunStats()
+    start = time.perf_counter()
+    pool = _Pool(Settings(gate=gate), workers, stats)
+    records = list(pool.run(chunked(admitted(documents(rows)), chunk_size)))
+    return records, time.perf_counter() - start, stats
+
+
+def run_ray(rows: list[dict[str, Any]], workers: int, chunk_size: int = 16
+            ) -> tuple[list[dict], float, float]:
+    import ray
+
+    from wirewatch.run.ray_engine import extract_records_ray
+
+    start = time.perf_counter()
+    ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    started = time.perf_counter() - start
+    try:
+        with tempfile.TemporaryDirectory() as shards:
+            start = time.perf_counter()
+            records = list(extract_records_ray(documents(rows), shards, workers=workers,
+                                               chunk_size=chunk_size))
+            return records, time.perf_counter() - start, started
+    finally:
+        ray.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", type=Path, default=DEFAULT)
+    parser.add_argument("--limit", type=int, default=400)
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    parser.add_argument("--chunk-size", type=int, default=16)
+    parser.add_argument("--ray", action="store_true", help="also Ray local mode")
+    parser.add_argument("--gate", action="store_true", help="also the relevance gate")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    if not args.path.exists():
+        raise SystemExit(f"corpus not found: {args.path}")
+    rows = load(args.path, args.limit)
+    counts = [int(n) for n in args.workers.split(",")]
+    result: dict[str, Any] = {
+        "documents": len(rows), "cores": os.cpu_count(), "machine": platform.machine(),
+        "python": platform.python_version(), "runs": []}
+    reference: list[dict] | None = None
+    for workers in counts:
+        records, seconds, stats = run_pool(rows, workers, chunk_size=args.chunk_size)
+        reference = reference if reference is not None else records
+        peak_mb = sorted(round(kb / 1024) for kb in stats.peak_rss_kb.values())
+        result["runs"].append({
+            "engine": "workers", "workers": workers, "seconds": round(seconds, 1),
+            "docs_per_s": round(len(rows) / seconds, 2), "peak_rss_mb_per_worker": peak_mb,
+            "same_records": records == reference})
+    if args.ray:
+        workers = max(counts)
+        records, seconds, started = run_ray(rows, workers, args.chunk_size)
+        result["runs"].append({
+            "engine": "ray-local", "workers": workers, "seconds": round(seconds, 1),
+            "ray_init_s": round(started, 1), "docs_per_s": round(len(rows) / seconds, 2),
+            "same_records": records == reference})
+    if args.gate:
+        plain, off_s, _ = run_pool(rows, 1, gate=False, chunk_size=args.chunk_size)
+        gated, on_s, _ = run_pool(rows, 1, gate=True, chunk_size=args.chunk_size)
+        skipped = sum("relevance gate" in (r.get("note") or "") for r in gated)
+        same_events = all(a.get("events") == b.get("events") for a, b in zip(plain, gated,
+                                                                              strict=True))
+        result["gate"] = {"off_docs_per_s": round(len(rows) / off_s, 2),
+                          "on_docs_per_s": round(len(rows) / on_s, 2),
+                          "speedup": round(off_s / on_s, 3), "skipped_documents": skipped,
+                          "same_events": same_events}
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"{result['documents']} BBC documents, {result['cores']} cores")
+    base = result["runs"][0]["docs_per_s"]
+    for run in result["runs"]:
+        print(f"{run['engine']:>10} x{run['workers']}: {run['docs_per_s']:7.2f} docs/s "
+              f"({run['docs_per_s'] / base:.2f}x) in {run['seconds']} s"
+              + (f", peak RSS per worker {run['peak_rss_mb_per_worker']} MB"
+                 if "peak_rss_mb_per_worker" in run else "")
+              + (f", ray.init {run['ray_init_s']} s" if "ray_init_s" in run else "")
+              + ("" if run["same_records"] else "  RECORDS DIFFER"))
+    if "gate" in result:
+        gate = result["gate"]
+        print(f"gate: {gate['off_docs_per_s']} -> {gate['on_docs_per_s']} docs/s "
+              f"({gate['speedup']}x), {gate['skipped_documents']} documents skipped, "
+              f"events {'identical' if gate['same_events'] else 'DIFFER'}")
+
+
+if __name__ == "__main__":
+    main()
