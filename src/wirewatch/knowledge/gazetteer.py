@@ -41,7 +41,8 @@ from wirewatch.knowledge.gazetteer_build import (
 from wirewatch.knowledge.place_names import normalize, strip_admin_suffix
 
 __all__ = [
-    "FEATURES", "FORMAT_VERSION", "PRECISION_OF_FEATURE", "Gazetteer", "Place", "build_index",
+    "ADDED_DIR", "FEATURES", "FORMAT_VERSION", "PRECISION_OF_FEATURE", "Gazetteer", "Place",
+    "add_geonames", "added_files", "build_index",
     "build_payload", "cache_dir", "cache_path", "describe", "geonames_dump", "normalize",
     "read_geonames_dump", "strip_admin_suffix",
 ]
@@ -122,17 +123,32 @@ def geonames_dump() -> Path | None:
     return Path(env).expanduser() if env else None
 
 
+#: Folder of the cache directory holding the GeoNames rows a user added
+#: (``wirewatch gazetteer add``): one filtered copy per added file.
+ADDED_DIR = "geonames-added"
+
+
+def added_files(directory: Path | None = None) -> list[Path]:
+    """The GeoNames files added to the cache directory's gazetteer, in name order."""
+    folder = (directory or cache_dir()) / ADDED_DIR
+    return sorted(folder.glob("*.txt")) if folder.is_dir() else []
+
+
 def cache_path(directory: Path | None = None, min_population: int = 500,
-               geonames: Path | None = None) -> Path:
-    """Index file name keyed by package versions, build code, curated-data content and the
-    user's GeoNames dump (path, size and time). Every reader and writer of the cache names
-    its file through this one function, with the same arguments."""
+               geonames: Path | None = None, added: list[Path] | None = None) -> Path:
+    """Index file name keyed by package versions, build code, curated-data content, the
+    user's GeoNames dump (path, size and time) and the GeoNames files added to the cache
+    directory (``added``, default: those in ``directory``). Every reader and writer of the
+    cache names its file through this one function, with the same arguments."""
     digest = hashlib.sha1()
     for module in _BUILD_MODULES:  # the build code itself
         digest.update(Path(str(module.__file__)).read_bytes())
     if geonames is not None:
         stat = geonames.stat()
         digest.update(f"{geonames.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for path in added if added is not None else added_files(directory):
+        stat = path.stat()
+        digest.update(f"added:{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for name in CURATED_FILES:
         path = data_file(name)
         if path.is_file():
@@ -149,9 +165,10 @@ def build_index(directory: Path | None = None, min_population: int = 500,
                 geonames: Path | None = None) -> Path:
     """Compile the gazetteer into the cache directory (atomically) and return its path,
     keyed by ``geonames`` as the loader keys it."""
-    path = cache_path(directory, min_population, geonames)
+    added = added_files(directory)
+    path = cache_path(directory, min_population, geonames, added)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = build_payload(min_population, geonames)
+    payload = build_payload(min_population, geonames, added)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -335,6 +352,39 @@ def _seat_words() -> frozenset[str]:
     return place_cues().seat_words
 
 
+def add_geonames(files: list[Path], directory: Path | None = None) -> dict[str, int]:
+    """Add GeoNames exports (country files such as ``BF.zip`` or ``BF.txt``, or the full
+    ``allCountries`` dump) to the cache directory's gazetteer and compile it now: their
+    populated places (any population: villages) join the packaged cities, and their
+    countries and admin1/admin2 areas bring GeoNames' own ids and points. Only the rows the
+    build reads (feature classes P and A) are kept, one copy per file, so the originals may
+    be deleted afterwards; adding a file of the same name again replaces it. Returns the
+    rows kept per file."""
+    folder = (directory or cache_dir()) / ADDED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    kept: dict[str, int] = {}
+    for src in files:
+        if not src.is_file():
+            raise FileNotFoundError(f"GeoNames file not found: {src}")
+        name = src.name.split(".")[0] + ".txt"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".added-", suffix=".tmp")
+        n = 0
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            for line in gazetteer_build.geonames_lines(src):
+                f = line.split("\t", 8)
+                if len(f) > 7 and f[0].isdigit() and f[6] in ("P", "A"):
+                    out.write(line if line.endswith("\n") else line + "\n")
+                    n += 1
+        if n == 0:
+            os.unlink(tmp)
+            raise ValueError(f"{src}: no GeoNames rows (tab-separated export) found")
+        os.replace(tmp, folder / name)
+        kept[src.name] = n
+    _load_cached.cache_clear()
+    build_index(directory)
+    return kept
+
+
 @functools.lru_cache(maxsize=4)
 def _load_cached(directory: str, geonames: str | None = None) -> Gazetteer:
     dump = Path(geonames) if geonames else None
@@ -349,7 +399,7 @@ def _load_cached(directory: str, geonames: str | None = None) -> Gazetteer:
     try:
         return Gazetteer.from_file(build_index(Path(directory), geonames=dump))
     except OSError:  # read-only cache dir: build in memory for this process
-        return Gazetteer(build_payload(geonames=dump))
+        return Gazetteer(build_payload(geonames=dump, added=added_files(Path(directory))))
 
 
 def describe(place: Place) -> str:
