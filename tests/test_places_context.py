@@ -3,6 +3,8 @@ learned candidate ranker and its training script."""
 
 from __future__ import annotations
 
+import pytest
+
 from wirewatch.knowledge.gazetteer import Gazetteer
 from wirewatch.knowledge.place_ranker import ranker_weights
 from wirewatch.resolve.geocode import geocode_names
@@ -83,3 +85,66 @@ def test_seat_words_fall_back_to_the_namesake_town_only_for_second_level_types()
     [district] = gaz.candidates("Macomia district")
     assert district.feature == "ADM2" and district.id is None and district.country_code == "MZ"
     assert gaz.candidates("Caucasus Province") == []  # an armed group, no area
+
+
+# ---- names that are not places; the event's own place (need the spaCy pipeline) ----------
+
+
+@pytest.fixture(scope="module")
+def places_nlp():
+    from wirewatch.nlp.model import load_base_model
+
+    model = load_base_model()
+    model.add_pipe("wirewatch_places")
+    return model
+
+
+def _place_texts(nlp, text: str) -> list[str]:
+    return [loc["span"]["text"] for loc in nlp(text)._.ww_locations]
+
+
+def test_organisation_and_person_names_are_not_places(places_nlp):
+    assert "Care" not in _place_texts(
+        places_nlp, "Aid agency Care International said the convoy was attacked.")
+    assert "Countryside" not in _place_texts(
+        places_nlp, "The Countryside Alliance organised a march in London on Sunday.")
+    assert "Garcia" not in _place_texts(
+        places_nlp, "Peruvian president Garcia condemned the attack in Lima.")
+    # ... but a town opening an institution's name is still the town.
+    assert "Kabul" in _place_texts(places_nlp, "Students at Kabul University protested.")
+
+
+def test_short_acronym_is_no_town(places_nlp):
+    texts = _place_texts(places_nlp, "Two AL activists were hurt in a clash in Dhaka.")
+    assert "AL" not in texts and "Dhaka" in texts
+
+
+def _events(text: str) -> list[dict]:
+    from wirewatch.api import Document, extract_records
+
+    [record] = extract_records([Document(id="t", text=text, published="2015-01-02")])
+    return record["events"]
+
+
+def test_event_without_a_place_in_its_sentence_takes_the_articles_main_place():
+    events = _events("Gunmen stormed a market in Maiduguri, Borno State, on Friday. "
+                     "They shot dead four traders and burned two shops.")
+    located = [e["location"] for e in events if e.get("location")]
+    assert located and all(loc["country_code"] == "NG" for loc in located)
+    assert len(located) == len(events)
+
+
+def test_text_that_names_no_place_takes_the_country_of_its_local_vocabulary():
+    events = _events("One person was injured in a gunfight between two groups of the ruling "
+                     "Awami League over control of a cattle market. Police arrested the UP "
+                     "chairman on the following day.")
+    located = [e["location"] for e in events if e.get("location")]
+    assert located and {loc["country_code"] for loc in located} == {"BD"}
+    assert all(loc["precision"] == "country" and loc["span"] is None for loc in located)
+
+
+def test_places_abroad_leave_an_unplaced_event_unplaced():
+    events = _events("Officials in Kenya and Uganda met on Monday. "
+                     "Gunmen later shot dead four traders.")
+    shooting = [e for e in events if e["type"] == "ASSAULT"]
+    assert shooting and all(e.get("location") is None for e in shooting)

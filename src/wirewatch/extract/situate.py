@@ -2,7 +2,9 @@
 
 A sentence often holds several places and dates ("Somalia's interior ministry on Friday blamed
 al-Shabaab for a car bombing ... a day earlier"): the ones inside the trigger's clause win;
-a date in the clause that cannot be resolved is not replaced by one outside it.
+a date in the clause that cannot be resolved is not replaced by one outside it. An event
+whose sentence names no place takes the article's main place (its lead's), when the article
+stays in one country.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dic
     """(the event's place arguments, its location): in-clause first, most specific."""
     places = in_sentence(get_list(doc, "ww_locations"), sent)
     if not places:
-        return [], None
+        return [], main_place(doc)
     lo, hi = clause_range(trigger)
 
     usable = [p for p in places if lo <= p["span"]["start"] < hi
@@ -86,6 +88,39 @@ def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dic
     own = [best] + [p for p in places if p is not best and lo <= p["span"]["start"] < hi
                     and _contains(p, best)]
     return own, best
+
+
+#: Sentences from the top in which the article's main place is looked for (headline, lead).
+LEAD_SENTENCES = 3
+
+
+def main_place(doc: Doc) -> dict | None:
+    """The article's own place, for an event whose sentence names none ("Police arrested two
+    people along with three bombs from the spot"): the most specific place of the first lead
+    sentence that names one, not as a speaker's or an actor's place. Only when every located
+    place of the article lies in one country: with places abroad, an event without a place
+    of its own may be any of them, and no place is better than a wrong one. A text that
+    names no place at all takes the country its local vocabulary names (set by the places
+    component as ``doc.user_data["ww_document_country"]``), if any."""
+    cache = doc.user_data.get("ww_main_place")
+    if cache is not None:
+        return cache[0]
+    located = [p for p in get_list(doc, "ww_locations")
+               if p.get("span") and p.get("lat") is not None and p.get("country_code")]
+    found: dict | None = None
+    if located and len({p["country_code"] for p in located}) == 1:
+        for sent in list(doc.sents)[:LEAD_SENTENCES]:
+            here = [p for p in in_sentence(located, sent)
+                    if not belongs_to_statement(doc, p["span"]["start"])]
+            if here:
+                found = min(here, key=lambda p: (PRECISION_RANK.get(p.get("precision") or "", 9),
+                                                 p["span"]["start"]))
+                break
+    if found is None and not get_list(doc, "ww_locations"):
+        # No place named at all: the country the text's local vocabulary names, if any.
+        found = doc.user_data.get("ww_document_country")
+    doc.user_data["ww_main_place"] = (found,)
+    return found
 
 
 def _contains(area: dict, place: dict) -> bool:

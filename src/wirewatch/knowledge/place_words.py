@@ -46,6 +46,9 @@ class PlaceCues:
     area_words: frozenset[str]
     #: Second-level type words whose area its namesake town may stand for ("X district").
     seat_words: frozenset[str] = frozenset()
+    #: Words after a town's name opening an organisation's name that keep the town a place
+    #: ("Gainesville Police Department", "Kabul University").
+    org_heads: frozenset[str] = frozenset()
 
 
 @cache
@@ -60,6 +63,7 @@ def place_cues() -> PlaceCues:
         place_prepositions=frozenset(data["place_prepositions"]),
         area_words=frozenset(data["area_words"]),
         seat_words=frozenset(str(w) for w in data.get("seat_words", [])),
+        org_heads=frozenset(str(w).casefold() for w in data.get("org_heads", [])),
     )
 
 

@@ -6,7 +6,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wirewatch.nlp.extensions import register_extensions
-from wirewatch.resolve.geocode import PlaceRecognizer
+from wirewatch.nlp.spans import source_text
+from wirewatch.resolve.geocode import PlaceRecognizer, document_country
 
 
 class PlacesComponent:
@@ -18,6 +19,10 @@ class PlacesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ww_locations = self.recognizer.find(doc)
+        # The country the text's local vocabulary names, for events of a text that names no
+        # place (read by extract/situate.py's main place).
+        doc.user_data["ww_document_country"] = document_country(
+            source_text(doc), self.recognizer.resolver.gaz)
         return doc
 
 

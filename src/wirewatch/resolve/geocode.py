@@ -19,9 +19,15 @@ from wirewatch.knowledge.gazetteer import Gazetteer
 from wirewatch.knowledge.place_words import place_cues
 from wirewatch.nlp.spans import char_span, source_text
 from wirewatch.resolve.place_mentions import MentionFinder
-from wirewatch.resolve.place_scoring import Mention, Resolver, ordered_location
+from wirewatch.resolve.place_scoring import (
+    Mention,
+    Resolver,
+    _location_dict,
+    ordered_location,
+    text_country,
+)
 
-__all__ = ["PlaceRecognizer", "geocode_names"]
+__all__ = ["PlaceRecognizer", "document_country", "geocode_names"]
 
 
 class PlaceRecognizer:
@@ -42,11 +48,48 @@ class PlaceRecognizer:
         # A facility or lone word that only NER took for a place, and that neither the
         # gazetteer nor an enclosing area knows, is more often a person or a street.
         kept = [(m, loc) for m, loc in zip(mentions, locations, strict=True)
-                if not (m.weak and (loc.get("lat") is None or m.via_focus))]
+                if not (m.weak and (loc.get("lat") is None or m.via_focus))
+                and not _stray_acronym(text, m, loc)]
         mentions, locations = [m for m, _ in kept], [loc for _, loc in kept]
         for m, loc in zip(mentions, locations, strict=True):
             loc["span"] = char_span(doc, m.start, m.end)
         return [ordered_location(loc) for loc in locations]
+
+
+#: Areas a short capitalised acronym may name on its own ("US", "UK", "UAE", "DRC", "UP").
+_ACRONYM_AREAS = frozenset({"PCLI", "RGN", "ADM1"})
+
+
+def _stray_acronym(text: str, m: Mention, loc: dict[str, Any]) -> bool:
+    """A short all-capital word that resolved to a town or district only ("AL" for the
+    Awami League -> Ål, Norway; "RA" -> Ra, Fiji) is an abbreviation, not a place; a
+    dateline ("GAO —") is kept."""
+    word = m.text.replace(".", "")
+    if not (word.isalpha() and word.isupper() and len(word) <= 3):
+        return False
+    if loc.get("feature") in _ACRONYM_AREAS and not loc.get("resolved_via"):
+        return False
+    after = text[m.end:m.end + 3].lstrip(" ,")
+    return not (len(word) == 3 and after[:1] in ("—", "–", "-", ":"))
+
+
+#: Distinct local-news cues a text needs before its country stands for an event's place
+#: when the text names no place ("UP chairman", "Awami League", "upazila": Bangladesh).
+DOCUMENT_COUNTRY_HITS = 2
+
+
+def document_country(text: str, gazetteer: Gazetteer | None = None) -> dict[str, Any] | None:
+    """A country-level Location (no span) for a text whose local-news vocabulary names one
+    country clearly (DOCUMENT_COUNTRY_HITS distinct cues), else None."""
+    cc = text_country(text, DOCUMENT_COUNTRY_HITS)
+    if cc is None:
+        return None
+    country = (gazetteer or Gazetteer.load()).country(cc)
+    if country is None or country.lat is None:
+        return None
+    loc = _location_dict(country, country.name)
+    loc["span"] = None
+    return ordered_location(loc)
 
 
 @cache

@@ -84,8 +84,9 @@ def _named_people(doc: Doc) -> set[int]:
               and (len(str(e.get("name", "")).split()) > 1 or len(e.get("mentions", [])) == 0)}
     out = {i for i, eid in token_entity.items() if eid in people}
     titles = person_titles()
-    for tok in doc:
-        if tok.i > 0 and doc[tok.i - 1].text.rstrip(".") in titles:
+    for tok in doc:  # "Mr. Nelson", "Peruvian president Garcia"
+        if tok.i > 0 and doc[tok.i - 1].text.rstrip(".").capitalize() in titles \
+                and tok.text[:1].isupper():
             out.add(tok.i)
     return out
 
@@ -191,7 +192,8 @@ class MentionFinder:
             if ent.label_ in MISLABELS:
                 first = ent.start + 1 if doc[ent.start].text in _LEADING else ent.start
                 whole = text[doc[first].idx:ent.end_char] if first < ent.end else ""
-                if whole and self._is_area(gaz, whole):
+                if whole and self._is_area(gaz, whole) and not (
+                        ent.label_ == "PERSON" and first in people):
                     add(first, ent.end, False, False, True)
                 elif whole and ent.label_ in ("PERSON", "ORG") and first + 1 == ent.end \
                         and first not in people and _plain_word(doc[first]) \
@@ -294,7 +296,10 @@ class MentionFinder:
             if self._is_area(self.gaz, name):
                 return stop
             plain = stop > start + 1 or _plain_word(doc[start])
-            if plain and self._known(self.gaz, name):
+            # A town opens the name of its police or its university, not of "Care
+            # International" or the "Countryside Alliance".
+            if plain and doc[stop].lower_ in self.cues.org_heads \
+                    and self._known(self.gaz, name):
                 return stop
         return 0
 

@@ -100,11 +100,12 @@ def _country_patterns() -> tuple[int, dict[str, re.Pattern[str]]]:
     return cues.min_hits, patterns
 
 
-def text_country(text: str) -> str | None:
+def text_country(text: str, min_hits: int | None = None) -> str | None:
     """The country whose local-news vocabulary the text uses most (at least ``min_hits``
-    distinct cues), else None."""
-    min_hits, patterns = _country_patterns()
-    best, best_hits = None, min_hits - 1
+    distinct cues, by default the data file's), else None."""
+    default_hits, patterns = _country_patterns()
+    need = default_hits if min_hits is None else min_hits
+    best, best_hits = None, need - 1
     for cc, pattern in patterns.items():
         hits = len(set(pattern.findall(text)))
         if hits > best_hits:
@@ -180,6 +181,25 @@ class Resolver:
                 best = pick
         return best
 
+    @staticmethod
+    def _prefer_enclosing(mentions: list[Mention]) -> None:
+        """An ambiguous container is the one that holds the name before it: "Moga, Punjab"
+        is India's Punjab (Moga lies there), "Paris, Texas" the US state. Keeps only such
+        candidates of the container when there are any; a country or admin1 name before it
+        is a list of peers, not a place inside it."""
+        for m in mentions:
+            if m.container is None:
+                continue
+            key = normalize(m.text)
+            if any(p.feature in ("PCLI", "ADM1") and normalize(p.name) == key
+                   for p in m.candidates):
+                continue  # "Colorado, California, and Minnesota": a list of peers
+            outer = mentions[m.container]
+            holding = [a for a in outer.candidates if a.is_area and any(
+                _inside(a, p) for p in m.candidates)]
+            if holding and len(holding) < len(outer.candidates):
+                outer.candidates = holding
+
     def _container_area(self, m: Mention, chosen: list[Place | None],
                         mentions: list[Mention]) -> Place | None:
         """The nearest area up the chain of containers ("Chai, in Macomia district, Cabo
@@ -222,6 +242,7 @@ class Resolver:
                 if place.admin1_code and place.feature != "PCLI":
                     admin1s[(place.country_code, place.admin1_code)] += 1
         chosen: list[Place | None] = [None] * len(mentions)
+        self._prefer_enclosing(mentions)
         # Containers first (they sit later in the text, the outermost last), so "X, Y" can
         # use Y's choice.
         for i in sorted(range(len(mentions)), key=lambda j: (
