@@ -4,13 +4,14 @@ documents with one get exactly the events they get without the gate."""
 from __future__ import annotations
 
 from wirewatch.api import Document, extract_records, load_pipeline
-from wirewatch.pipeline.gate import GATE_NOTE
+from wirewatch.pipeline.gate import GATE_NOTE, GATE_TEXT_NOTE
 
 TEXTS = {
     "violent": "Gunmen killed two police officers in Kano on Monday, officials said.",
     "weak": "A drone strike hit a convoy near Marib, killing three fighters.",
     "business": "The company hit its sales target and shares rose 4% on Monday.",
     "sport": "The striker scored twice as the club won the cup final on Saturday.",
+    "markets": "Shares in Tokyo rose on Monday as the yen weakened against the dollar.",
 }
 
 
@@ -34,3 +35,13 @@ def test_gate_skips_documents_without_a_cue_and_keeps_the_others_unchanged() -> 
         assert GATE_NOTE not in (plain[key].get("note") or "")
     for key in ("violent", "weak"):
         assert gated[key] == plain[key] and gated[key]["events"]
+
+
+def test_text_without_a_cue_word_skips_the_whole_pipeline() -> None:
+    plain, gated = records(False), records(True)
+    record = gated["markets"]
+    assert plain["markets"]["locations"]  # Tokyo, when analysed
+    assert record["note"] == GATE_TEXT_NOTE and record["language"] == "en"
+    assert all(record[name] == [] for name in ("entities", "events", "locations", "times"))
+    assert record["text_sha256"] == plain["markets"]["text_sha256"]
+    assert GATE_TEXT_NOTE not in (gated["business"].get("note") or "")  # "hit": parsed

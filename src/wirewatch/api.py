@@ -123,12 +123,13 @@ def extract_records(documents: Iterable[Document], country: str | None = None,
     that failed). ``include_text`` adds each document's text (the store keeps it for search
     and merging); ``progress`` is called with every record as it is produced; ``gate``: see
     ``load_pipeline``. Several processes or a Ray cluster: ``wirewatch.run``."""
-    from wirewatch.pipeline.gate import GATE_NOTE, skipped_by_gate
+    from wirewatch.pipeline.gate import gate_note
     from wirewatch.pipeline.record import to_record
 
     for document, doc in extract_docs(documents, country, batch_size=batch_size, gate=gate):
-        if skipped_by_gate(doc):
-            document.add_note(GATE_NOTE)
+        note = gate_note(doc)
+        if note is not None:
+            document.add_note(note)
         record = to_record(document, doc, include_text=include_text)
         if progress is not None:
             progress(record)

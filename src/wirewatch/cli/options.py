@@ -21,7 +21,8 @@ from wirewatch.eval.common import TaskStarter
 err_console = Console(stderr=True)
 
 Inputs = Annotated[list[str], typer.Argument(
-    help="Files (.txt, .html, .htm, .jsonl), directories, or - for JSONL on stdin.")]
+    help="Files (.txt, .html, .htm, .jsonl, .warc, .warc.gz), directories, or - for JSONL "
+         "on stdin.")]
 Published = Annotated[str | None, typer.Option(
     "--published", help="Publication date YYYY-MM-DD for inputs that carry none.")]
 Outlet = Annotated[str | None, typer.Option("--outlet", help="Outlet name for inputs without one.")]

@@ -134,6 +134,8 @@ def process(nlp: Language, documents: Iterable[Document], batch_size: int = 16
 def _run_batch(nlp: Language, batch: list[Document]) -> Iterator[tuple[Document, Doc | None]]:
     todo = [d for d in batch if needs_nlp(d)]
     short = [d for d in todo if len(d.text or "") <= LONG_TEXT]
+    unparsed = _gated(nlp, short)
+    short = [d for d in short if id(d) not in unparsed]
     try:
         docs = list(nlp.pipe(make_doc(nlp, d) for d in short))
         done = {id(d): doc for d, doc in zip(short, docs, strict=True)}
@@ -141,11 +143,28 @@ def _run_batch(nlp: Language, batch: list[Document]) -> Iterator[tuple[Document,
         done = {}
         for d in short:
             _run_alone(nlp, d, done)
+    done.update(unparsed)
     for d in todo:
         if len(d.text or "") > LONG_TEXT:
             _run_alone(nlp, d, done)
     for d in batch:
         yield d, done.get(id(d))
+
+
+def _gated(nlp: Language, documents: list[Document]) -> dict[int, Doc]:
+    """With the relevance gate on: tokenised-only Docs of the documents whose text has no
+    cue word at all (``pipeline.gate.TextCues``), which skip the pipeline."""
+    if "wirewatch_gate" not in nlp.pipe_names:
+        return {}
+    gate = nlp.get_pipe("wirewatch_gate")
+    out: dict[int, Doc] = {}
+    for document in documents:
+        try:
+            if not gate.text_cues(document.text or ""):
+                out[id(document)] = gate.unparsed(make_doc(nlp, document))
+        except Exception:  # noqa: BLE001 - such a document simply goes through the pipeline
+            continue
+    return out
 
 
 def _run_alone(nlp: Language, document: Document, done: dict[int, Doc]) -> None:
