@@ -100,7 +100,7 @@ def main_place(doc: Doc) -> dict | None:
     sentence that names one, not as a speaker's or an actor's place. Only when every located
     place of the article lies in one country: with places abroad, an event without a place
     of its own may be any of them, and no place is better than a wrong one. A text that
-    names no place at all takes the country its local vocabulary names (set by the places
+    names no place the gazetteer locates takes the country its local vocabulary names (set by the places
     component as ``doc.user_data["ww_document_country"]``), if any."""
     cache = doc.user_data.get("ww_main_place")
     if cache is not None:
@@ -116,7 +116,7 @@ def main_place(doc: Doc) -> dict | None:
                 found = min(here, key=lambda p: (PRECISION_RANK.get(p.get("precision") or "", 9),
                                                  p["span"]["start"]))
                 break
-    if found is None and not get_list(doc, "ww_locations"):
+    if found is None and not located:
         # No place named at all: the country the text's local vocabulary names, if any.
         found = doc.user_data.get("ww_document_country")
     doc.user_data["ww_main_place"] = (found,)

@@ -56,10 +56,6 @@ class PlaceRecognizer:
         return [ordered_location(loc) for loc in locations]
 
 
-#: Areas a short capitalised acronym may name on its own ("US", "UK", "UAE", "DRC", "UP").
-_ACRONYM_AREAS = frozenset({"PCLI", "RGN", "ADM1"})
-
-
 def _stray_acronym(text: str, m: Mention, loc: dict[str, Any]) -> bool:
     """A short all-capital word that resolved to a town or district only ("AL" for the
     Awami League -> Ål, Norway; "RA" -> Ra, Fiji) is an abbreviation, not a place; a
@@ -67,7 +63,12 @@ def _stray_acronym(text: str, m: Mention, loc: dict[str, Any]) -> bool:
     word = m.text.replace(".", "")
     if not (word.isalpha() and word.isupper() and len(word) <= 3):
         return False
-    if loc.get("feature") in _ACRONYM_AREAS and not loc.get("resolved_via"):
+    if loc.get("feature") in ("PCLI", "RGN") and not loc.get("resolved_via"):
+        return False  # "US", "UK", "EU", "DRC"
+    # An admin1 abbreviation counts after a comma ("Austin, TX") or when longer than two
+    # letters; a bare "SC" or "UP" is as often a court or a union council.
+    if loc.get("feature") == "ADM1" and not loc.get("resolved_via") and (
+            len(word) == 3 or text[max(0, m.start - 2):m.start].strip() == ","):
         return False
     after = text[m.end:m.end + 3].lstrip(" ,")
     return not (len(word) == 3 and after[:1] in ("—", "–", "-", ":"))
