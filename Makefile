@@ -51,6 +51,8 @@ train: $(STAMP)
 	$(BIN)/python -m wirewatch.train.events --data ../shared/data --cache out/train-events
 	$(BIN)/python -m wirewatch.train.roles --train ../shared/data/muc4/grit_train.jsonl \
 		--dev ../shared/data/muc4/grit_dev.jsonl --epochs 5
+	$(BIN)/python -m wirewatch.train.attribution --data ../shared/data/polnear/train.jsonl \
+		--cache out/train-attribution --all
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

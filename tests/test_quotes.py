@@ -187,8 +187,9 @@ def test_according_to_after_quote(nlp):
 
 
 def test_speaker_resolved_through_entities_component(nlp):
-    """With ``ww_token_entity`` set, the pronoun maps to its entity and first named mention."""
-    text = "Abu Yasser appeared in the video. John Smith watched. He said: “We will strike soon.”"
+    """With ``ww_token_entity`` set, the speaker a pronoun stands for maps to its entity and
+    first named mention (the person the story follows: here the one named before)."""
+    text = "Abu Yasser appeared in the video. The video was long. He said: “We will strike soon.”"
     doc = nlp(text, disable=["wirewatch_quotes"])
     he = next(t for t in doc if t.text == "He")
     name = doc.text.index("Abu Yasser")
@@ -339,3 +340,14 @@ def test_colon_head_after_a_dash(nlp):
     text = "Pollsters agree - More from Jane Doe: “Our data confirm that both issues were in play.”"
     [q] = quotes(nlp, text)
     assert speaker_text(q) == "Jane Doe"
+
+
+def test_pronoun_speaker_is_the_person_the_story_follows(nlp):
+    """"he said" after a quote naming someone else is the subject's, not the nearest name's."""
+    text = ("Keegan sympathised with Norwich boss Nigel Worthington afterwards. "
+            "“I feel a bit for Nigel Worthington,” he said.")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "Keegan"
+    text = ("Mr Kennedy visits Dorset and Torbay. He said: “This is three-party politics.”")
+    [q] = quotes(nlp, text)
+    assert "Kennedy" in speaker_text(q)

@@ -262,6 +262,20 @@ def _colon_agent(head: Span) -> tuple[Token, Token] | None:
     return None
 
 
+#: Unresolved words that name no source: a relative or demonstrative, a generic "you".
+_NO_SOURCE_WORDS = frozenset({"that", "which", "this", "these", "those", "what", "you",
+                              "it", "there", "one"})
+
+
+def _place_content(content: Span | None) -> bool:
+    """True when a content is nothing but a place or facility name ("Camp Shorabak in
+    Helmand Province")."""
+    if content is None:
+        return False
+    root = content.root
+    return root.ent_type_ in ("GPE", "LOC", "FAC")
+
+
 def _stray_close(content: Span, verb: Token) -> bool:
     """True for a content before its cue that ends in a closing quote mark with no opening
     one ("The video ends with an execution ...,” he states): a broken quote whose start
@@ -339,6 +353,10 @@ class ClaimFinder:
             default the cue's)."""
             if source.kind is None:  # a thing, happening or street never speaks
                 return
+            if source.entity is None and source.name.lower() in _NO_SOURCE_WORDS:
+                return  # "that means showing ...", "you'd have to believe ...": nobody
+            if _place_content(content) and anchor.pos_ == "VERB" and self._is_stance(anchor):
+                return  # "gunmen attacked Camp Shorabak": an act on a place, no statement
             content = paras.clip(content, para_of or anchor) if content is not None else None
             if content is None or not any(t.is_alpha for t in content):
                 return
@@ -430,6 +448,8 @@ class ClaimFinder:
             if t.i in covered or not is_cue_candidate(t) or quoted.contains(t.idx):
                 continue
             if t.lower_ == "according" or t.pos_ == "AUX":
+                continue
+            if t.dep_ == "acl" and t.tag_ == "VBN":  # "a programme aimed to ...": no speaker
                 continue
             if model.cue_probability(t, cues) < model.add_threshold:
                 continue

@@ -81,6 +81,8 @@ def subject_of(verb: Token, cues: Cues, max_hops: int = 4) -> Token | None:
     claimed ..., saying ..."), so we climb a few heads. A passive reporting verb without an
     agent ("it was reported that") has no source.
     """
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return None  # "a suspect believed to have ...": the noun is what is believed
     token = verb
     for hop in range(max_hops + 1):
         for c in token.children:

@@ -135,6 +135,11 @@ def scan_paragraph(text: str, ps: int, pe: int, para: int) -> list[_RawQuote]:
             nxt = text[pos + 1] if pos + 1 < pe else " "
             orphan_close = (nxt.isspace() or nxt in _AFTER_CLOSE) and not prev.isspace()
             is_open = open_pos is None and not orphan_close
+            # '"... trying again. "I am in no doubt': a mark after a finished sentence and a
+            # space, before a word, opens the next paragraph's quote (paragraphs run on).
+            if (open_pos is not None and prev.isspace() and nxt.isalnum() and pos - 2 > open_pos
+                    and text[pos - 2] in ".?!"):
+                is_open = True
         else:
             # A closing curly mark used to open ("”Fear. I am ...") opens when nothing is
             # open, a space or the paragraph start precedes it and a word follows.
@@ -289,6 +294,8 @@ class QuoteFinder:
         q.strict = q.cue is not None or subject is not None
         if not q.strict and q.words >= self.min_words and q.open_mark is not None:
             q.cue, subject = self._nearby_cue(q, para, toks, quoted)
+        if q.cue is None and subject is None and q.words >= self.min_words:
+            q.cue, subject = self._governing_clause(q, toks)
         if q.cue is not None and subject is None:
             subject = subject_of(q.cue, self.cues)
         if subject is not None:
@@ -470,6 +477,40 @@ class QuoteFinder:
                 return t, src
         return None, None
 
+    #: Dependencies a quoted phrase may hang by on the way up to the verb whose subject
+    #: speaks it ("talked about a “...”", "referred to them as “...”").
+    _GOVERNED_BY = frozenset({"dobj", "pobj", "prep", "attr", "ccomp", "xcomp", "acomp",
+                              "oprd", "parataxis", "advcl", "amod", "compound", "appos"})
+
+    def _governing_clause(self, q: _RawQuote, toks: _DocTokens
+                          ) -> tuple[Token | None, Token | None]:
+        """A quote embedded in a clause with no speech verb ("the prime minister talked about
+        a “New Labour manifesto that ...”", "As one report described the scene, “...”") is
+        the words of that clause's subject: climb at most three heads from the quote's root
+        to an active verb with a subject outside the quote."""
+        doc = toks.doc
+        i, j = toks.at(q.start), toks.at(max(q.end - 1, q.start))
+        inside = [t for t in doc[i : j + 1] if not t.is_punct]
+        if not inside:
+            return None, None
+        root = min(inside, key=lambda t: len(list(t.ancestors)))
+        token = root
+        for _ in range(3):
+            if token.dep_ not in self._GOVERNED_BY or token.head is token:
+                return None, None
+            token = token.head
+            if i <= token.i <= j:
+                continue
+            if token.pos_ == "VERB":
+                subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                if subject is None and token.dep_ in ("advcl", "acl", "xcomp", "conj"):
+                    subject = subject_of(token, self.cues)  # "defended the move saying ..."
+                if subject is not None and not (i <= subject.i <= j) and subject.pos_ != "PRON" \
+                        or (subject is not None and subject.lower_ in self.cues.person_pronouns):
+                    return token, subject
+                return None, None
+        return None, None
+
     @staticmethod
     def _speaks(q: _RawQuote, toks: _DocTokens) -> bool:
         """True when a stretch reads as someone's speech: it has a first- or second-person
@@ -516,7 +557,10 @@ class QuoteFinder:
             if same is not None and q.cue is not None and same.cue is not None and q.cue.i == same.cue.i:
                 q.parent = same  # “...,” he said, “...”: both halves hang on one cue
             elif same is not None and q.speaker is None and q.cue is None:
-                if self._only_cue_between(same, q, toks):
+                # “... again. “I am in no doubt ...”: a quote cut short by a new opening
+                # mark goes on in it (the run-on layout of paragraphs joined into one).
+                cut_short = same.close_mark is None and same.speaker is not None
+                if cut_short or self._only_cue_between(same, q, toks):
                     q.continues = True
                     q.parent = same
                     q.speaker, q.cue = same.speaker, same.cue
@@ -526,7 +570,9 @@ class QuoteFinder:
                 if prev.open_at_end:
                     follows[n] = prev
                     q.parent = prev
-                if q.speaker is None and q.cue is None and (prev.open_at_end or only_quote):
+                cut_short = q.close_mark is None  # “... again. “I am ...: a run-on speech
+                if q.speaker is None and q.cue is None and (prev.open_at_end or only_quote
+                                                            or cut_short):
                     q.continues = prev.speaker is not None or prev.open_at_end
                     q.parent = prev if q.continues else None
                     q.speaker, q.cue = prev.speaker, prev.cue

@@ -201,6 +201,54 @@ class SourceResolver:
         i = bisect_right(starts, before - 1) - 1
         return ents[i] if i >= 0 else None
 
+    #: How many sentences back a pronoun speaker's antecedent is looked for.
+    SALIENCE_SENTENCES = 3
+
+    def _is_person(self, token: Token) -> bool:
+        """A named person, or a singular noun for one ("the spokeswoman")."""
+        eid = self.token_entity.get(token.i) if self.token_entity is not None else None
+        if eid is not None and (self._entity(eid) or {}).get("type") == "PERSON":
+            return True
+        if token.ent_type_ == "PERSON":
+            return True
+        return token.tag_ == "NN" and token.lemma_.lower() in self.cues.person_nouns
+
+    def _salient_person(self, pronoun: Token) -> Token | None:
+        """The person subject of the nearest earlier clause outside quotes (this sentence's
+        earlier clauses first, then up to ``SALIENCE_SENTENCES`` sentences back), main
+        clause before subordinate ones; None when no person is a subject there."""
+        doc = pronoun.doc
+        sent = pronoun.sent
+        sents = [sent]
+        start = sent.start
+        while len(sents) <= self.SALIENCE_SENTENCES and start > 0:
+            prev = doc[start - 1].sent
+            sents.append(prev)
+            start = prev.start
+        for n, s in enumerate(sents):
+            found: list[tuple[int, int, Token]] = []
+            for t in s:
+                if n == 0 and t.i >= pronoun.i:
+                    break
+                if t.dep_ not in ("nsubj", "nsubjpass") or self.quoted.contains(t.idx):
+                    continue
+                if t.lower_ in self.cues.pronouns or not self._is_person(t):
+                    continue
+                head = t.head
+                depth = 0
+                while head.head is not head and depth < 8:
+                    head, depth = head.head, depth + 1
+                found.append((depth, -t.i, t))
+            if found:
+                return min(found)[2]
+            # No person is a subject there: the first person named in it ("..., according
+            # to Mr Cable. “...,” he said"; "... and Keegan sympathised with Worthington").
+            named = [e for e in s.ents if e.label_ == "PERSON" and (n > 0 or e.end <= pronoun.i)
+                     and not self.quoted.contains(e.start_char)]
+            if named:  # before the pronoun in its own sentence: the nearest
+                return (named[-1] if n == 0 else named[0]).root
+        return None
+
     def _from_span(self, span: Span, eid: str | None) -> Source:
         if eid is not None:
             named = self.named_mention(eid)
@@ -276,6 +324,14 @@ class SourceResolver:
     def _resolve(self, token: Token) -> Source | None:
         lower = token.lower_
         appos = [c for c in token.children if c.dep_ == "appos"]
+        if lower in self.cues.person_pronouns:
+            # "he said" speaks for the person the story is following: the person subject of
+            # the sentences before, else the first person they name -- not the nearest name
+            # ("Keegan sympathised with Nigel Worthington. 'I feel a bit for Nigel
+            # Worthington,' he said"), nor a place coreference took for a person ("Torbay").
+            subject = self._salient_person(token)
+            if subject is not None:
+                return self._resolve(subject)  # a name, not a pronoun: no loop
         if self.token_entity is not None:
             # Only the head (or its appositive name) decides: "the UK Independent" is not the UK.
             eid = self._entity_of([token, *appos])

@@ -42,6 +42,8 @@ class Cues:
     mute_sources: frozenset[str] = frozenset()
     #: GeoNames feature codes of places that may speak for their government ("Moscow said").
     speaking_place_features: frozenset[str] = frozenset()
+    #: Nouns for one person, which a speaking "he"/"she" may stand for.
+    person_nouns: frozenset[str] = frozenset()
     #: Named buildings that stand for the power they house ("the White House said").
     speaking_facilities: frozenset[str] = frozenset()
 
@@ -74,6 +76,7 @@ def parse_cues(raw: Mapping[str, Any]) -> Cues:
         mute_sources=frozenset(str(w).lower() for group in (raw.get("mute_sources") or {}).values()
                                for w in group),
         speaking_place_features=frozenset(str(f) for f in raw.get("speaking_place_features", ())),
+        person_nouns=frozenset(str(w).lower() for w in raw.get("person_nouns", ())),
         speaking_facilities=frozenset(str(f).lower() for f in raw.get("speaking_facilities", ())),
     )
 
