@@ -148,3 +148,21 @@ def test_places_abroad_leave_an_unplaced_event_unplaced():
                      "Gunmen later shot dead four traders.")
     shooting = [e for e in events if e["type"] == "ASSAULT"]
     assert shooting and all(e.get("location") is None for e in shooting)
+
+
+def test_unknown_street_takes_the_documents_town_not_its_states_centre():
+    text = "CHICAGO — A man was shot dead on South Kimbark Avenue, Illinois, police said."
+    _, street, state = _names(text, "CHICAGO", "South Kimbark Avenue", "Illinois")
+    assert state["feature"] == "ADM1"
+    assert street["resolved_via"] == "Chicago" and street["precision"] == "city"
+    # With no town in the document the stated area is all there is.
+    [alone, _] = _names("A man was shot on South Kimbark Avenue, Illinois.",
+                        "South Kimbark Avenue", "Illinois")
+    assert alone["precision"] == "admin1" and alone["resolved_via"] == "Illinois"
+
+
+def test_dateline_is_a_prior_not_the_scene():
+    events = _events("INDIANAPOLIS — A gunman opened fire at a restaurant in Kokomo on "
+                     "Saturday. He killed two customers.")
+    located = [e["location"] for e in events if e.get("location")]
+    assert located and all(loc["name"] == "Kokomo" for loc in located)

@@ -113,7 +113,10 @@ def main_place(doc: Doc) -> dict | None:
             here = [p for p in in_sentence(located, sent)
                     if not belongs_to_statement(doc, p["span"]["start"])]
             if here:
-                found = min(here, key=lambda p: (PRECISION_RANK.get(p.get("precision") or "", 9),
+                # The dateline is where the reporter filed from, a prior, not the scene:
+                # a place of the lead's own words comes first.
+                found = min(here, key=lambda p: (_is_dateline(p),
+                                                 PRECISION_RANK.get(p.get("precision") or "", 9),
                                                  p["span"]["start"]))
                 break
     if found is None and not located:
@@ -121,6 +124,12 @@ def main_place(doc: Doc) -> dict | None:
         found = doc.user_data.get("ww_document_country")
     doc.user_data["ww_main_place"] = (found,)
     return found
+
+
+def _is_dateline(place: dict) -> bool:
+    """A place written in capitals ("INDIANAPOLIS —"): a dateline."""
+    text = str(place["span"].get("text") or "")
+    return text.isupper() and len(text) > 2
 
 
 def _contains(area: dict, place: dict) -> bool:

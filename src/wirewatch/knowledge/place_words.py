@@ -49,6 +49,8 @@ class PlaceCues:
     #: Words after a town's name opening an organisation's name that keep the town a place
     #: ("Gainesville Police Department", "Kabul University").
     org_heads: frozenset[str] = frozenset()
+    #: Last words of street and neighbourhood names ("Kimbark Avenue").
+    street_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -64,6 +66,7 @@ def place_cues() -> PlaceCues:
         area_words=frozenset(data["area_words"]),
         seat_words=frozenset(str(w) for w in data.get("seat_words", [])),
         org_heads=frozenset(str(w).casefold() for w in data.get("org_heads", [])),
+        street_words=frozenset(str(w).casefold() for w in data.get("street_words", [])),
     )
 
 

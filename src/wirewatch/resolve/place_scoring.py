@@ -21,7 +21,12 @@ from wirewatch.knowledge.actors import demonyms as national_demonyms
 from wirewatch.knowledge.gazetteer import Gazetteer, Place
 from wirewatch.knowledge.place_names import normalize
 from wirewatch.knowledge.place_ranker import ranker_weights
-from wirewatch.knowledge.place_words import country_cues, non_place_adjectives, stopnames
+from wirewatch.knowledge.place_words import (
+    country_cues,
+    non_place_adjectives,
+    place_cues,
+    stopnames,
+)
 
 #: Distinct located names that must share an admin1 area for it to be the document's focus.
 FOCUS_MIN_NAMES = 1
@@ -134,6 +139,7 @@ class Resolver:
         self.demonyms = non_place_adjectives()
         self.demonym_country = {normalize(k): v for k, v in national_demonyms().items()}
         self.stop = stopnames()
+        self.street_words = place_cues().street_words
         self._support: dict[tuple[str, str], float] = {}
         self._country_support: Counter[str] = Counter()
         self._text_country: str | None = None
@@ -388,6 +394,17 @@ class Resolver:
                 return None
         return max(pool, key=lambda p: self._score(m, p, key, container, ctx_c, ctx_a))
 
+    def _street_town(self, m: Mention, area: Place | None, chosen: list[Place | None]
+                     ) -> Place | None:
+        """For an unknown street or neighbourhood name, the document's one town (inside
+        ``area`` when an area is stated), else None."""
+        last = m.text.rsplit(None, 1)[-1].strip(".").casefold() if m.text.split() else ""
+        if last not in self.street_words:
+            return None
+        towns = {p.row: p for p in chosen if p is not None and not p.is_area
+                 and p.lat is not None and (area is None or _inside(area, p))}
+        return next(iter(towns.values())) if len(towns) == 1 else None
+
     def _location(self, m: Mention, place: Place | None, chosen: list[Place | None],
                   mentions: list[Mention]) -> dict[str, Any]:
         if place is not None:
@@ -395,6 +412,11 @@ class Resolver:
         # Unknown name: fall back to the enclosing area named right after it ("Dzhemikent,
         # Dagestan"; "Harwinton, Conn."), else to the admin1 area the document is about.
         area = self._container_area(m, chosen, mentions)
+        town = self._street_town(m, area, chosen)
+        if town is not None:  # "South Kimbark Avenue": the document's town, at city precision
+            loc = _location_dict(town, m.text)
+            loc["resolved_via"] = town.name
+            return loc
         if area is None or not area.is_area:
             area = self._focus
             m.via_focus = area is not None
