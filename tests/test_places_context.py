@@ -166,3 +166,12 @@ def test_dateline_is_a_prior_not_the_scene():
                      "Saturday. He killed two customers.")
     located = [e["location"] for e in events if e.get("location")]
     assert located and all(loc["name"] == "Kokomo" for loc in located)
+
+
+def test_unknown_village_without_stated_area_takes_the_documents_country():
+    [village] = _names("Awami League activists clashed with police in the village of "
+                       "Qzxpara on Monday.", "Qzxpara")
+    assert village["country_code"] == "BD" and village["precision"] == "country"
+    # A bare unknown name gets no such guess.
+    [bare] = _names("Awami League activists marched from Qzxpara on Monday.", "Qzxpara")
+    assert bare["lat"] is None

@@ -144,6 +144,7 @@ class Resolver:
         self._country_support: Counter[str] = Counter()
         self._text_country: str | None = None
         self._focus: Place | None = None
+        self._country: Place | None = None
 
     def link_containers(self, text: str, mentions: list[Mention]) -> None:
         """Mark "X, Y" and "X in (the) Y" pairs: Y may enclose X. When Y is no mention of its
@@ -267,7 +268,18 @@ class Resolver:
                 self.trace.append((m, [(p, self.features(m, p, key, container, ctx_c, ctx_a))
                                        for p in m.candidates]))
         self._focus = self._document_focus(mentions, chosen)
+        self._country = self._document_country(chosen)
         return [self._location(m, place, chosen, mentions) for m, place in zip(mentions, chosen, strict=True)]
+
+    def _document_country(self, chosen: list[Place | None]) -> Place | None:
+        """The one country all the document's located places lie in, or, when it locates
+        none, the country its local-news vocabulary names: where an unknown village or
+        district with no stated area ("the village of X", "X upazila") most likely is (at
+        country precision). A bare unknown name stays unlocated ("spread from X")."""
+        countries = {p.country_code for p in chosen if p is not None and p.country_code}
+        cc = next(iter(countries)) if len(countries) == 1 else (
+            self._text_country if not countries else None)
+        return self.gaz.country(cc) if cc else None
 
     def _document_focus(self, mentions: list[Mention], chosen: list[Place | None]
                         ) -> Place | None:
@@ -419,6 +431,9 @@ class Resolver:
             return loc
         if area is None or not area.is_area:
             area = self._focus
+            if area is None and (m.want_settlement or m.want_area):
+                # "the village of X", "X upazila": a local place of the document's country.
+                area = self._country
             m.via_focus = area is not None
         if area is not None and area.is_area and area.lat is not None:
             loc = _location_dict(area, m.text)
