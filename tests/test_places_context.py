@@ -175,3 +175,16 @@ def test_unknown_village_without_stated_area_takes_the_documents_country():
     # A bare unknown name gets no such guess.
     [bare] = _names("Awami League activists marched from Qzxpara on Monday.", "Qzxpara")
     assert bare["lat"] is None
+
+
+def test_a_names_stated_area_holds_for_its_later_mentions():
+    text = ("Insurgents raided the village of Chai, in Macomia district, Cabo Delgado "
+            "province. Residents fled Chai overnight.")
+    first, _, _, later = _names(text, "Chai", "Macomia district", "Cabo Delgado province",
+                                "Chai")
+    assert later["country_code"] == "MZ" and later["resolved_via"] == first["resolved_via"]
+
+
+def test_lower_case_words_are_never_places(places_nlp):
+    texts = _place_texts(places_nlp, "The gunmen fled into the bush near Macomia.")
+    assert "bush" not in texts

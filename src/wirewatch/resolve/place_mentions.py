@@ -160,6 +160,8 @@ class MentionFinder:
             skip = skip_actor if cue else skip_any
             if start >= end or any(i in skip or i in taken for i in range(start, end)):
                 return False
+            if not any(doc[i].text[:1].isupper() for i in range(start, end)):
+                return False  # "into the bush": a common noun, whatever NER says
             if end == start + 1 and doc[start].text in surnames and not any(
                     p.feature in ("PCLI", "ADM1", "RGN") and p.population >= MIN_SURNAME_AREA_POP
                     for p in gaz.candidates(doc[start].text)):

@@ -267,6 +267,18 @@ class Resolver:
                 key = normalize(m.text)
                 self.trace.append((m, [(p, self.features(m, p, key, container, ctx_c, ctx_a))
                                        for p in m.candidates]))
+        # One sense per document: a name's stated area ("Chai, in Macomia district")
+        # holds for its later bare mentions ("... the people of Chai").
+        stated: dict[str, Place] = {}
+        for m in mentions:
+            area = self._container_area(m, chosen, mentions)
+            if area is not None:
+                stated.setdefault(normalize(m.text), area)
+        for i, m in enumerate(mentions):
+            area = stated.get(normalize(m.text))
+            if area is not None and m.container is None and m.area_hint is None:
+                m.area_hint = area
+                chosen[i] = self._best(m, None, countries, admin1s)
         self._focus = self._document_focus(mentions, chosen)
         self._country = self._document_country(chosen)
         return [self._location(m, place, chosen, mentions) for m, place in zip(mentions, chosen, strict=True)]
