@@ -61,6 +61,8 @@ _SEPARATORS = frozenset({",", ":", "–", "—", "-"})
 _TRAIL_WINDOW = 40
 #: How far back from a colon a clause's verb may introduce the quote after it.
 _COLON_CLAUSE = 10
+#: Quoted characters a paragraph of reported speech may hold (scare quotes, a title).
+_SCARE_CHARS = 40
 #: Words that make a stretch read as speech rather than the writer's narration.
 _SPEAKER_WORDS = frozenset({"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your",
                             "yours", "i'm", "i’m", "let's", "let’s"})
@@ -283,7 +285,12 @@ class QuoteFinder:
     ) -> None:
         """Find the cue verb and speaker of one raw quote; ``strict`` = cue right beside it."""
         subject: Token | None = self._transcript_label(q, text, toks)
-        if subject is None and q.close_mark is not None:
+        before = text[para[0] : q.open_mark].rstrip() if q.open_mark is not None else ""
+        if subject is None and before.endswith(":"):
+            # 'X told researchers: "..." Former MP Y recalled ...': a colon binds the quote
+            # to the clause before it, whatever follows the closing mark.
+            q.cue, subject = self._leading_cue(q, para, toks)
+        if q.cue is None and subject is None and q.close_mark is not None:
             q.cue, subject = self._trailing_cue(q, text, para, toks)
         if q.cue is None and subject is None and q.open_mark is not None:
             q.cue, subject = self._leading_cue(q, para, toks)
@@ -296,6 +303,14 @@ class QuoteFinder:
             q.cue, subject = self._nearby_cue(q, para, toks, quoted)
         if q.cue is None and subject is None and q.words >= self.min_words:
             q.cue, subject = self._governing_clause(q, toks)
+        if (q.cue is None and subject is None and q.open_mark == para[0]
+                and prev_para is not None and quoted.overlap(*prev_para) < _SCARE_CHARS
+                and not (q.close_mark is not None and text[q.close_mark - 1] in ",?!")):
+            # (a quote closed on a comma waits for an attribution after it: "...," is the
+            # dry assessment of X)
+            # 'Andy Richards said the leaflet was ...' then a paragraph that is a quote: the
+            # speaker of the reported speech that ends the paragraph before goes on.
+            q.cue, subject = self._reported_before(prev_para, toks)
         if q.cue is not None and subject is None:
             subject = subject_of(q.cue, self.cues)
         if subject is not None:
@@ -347,6 +362,8 @@ class QuoteFinder:
             if not is_quote_cue(t, self.cues) and not (comma_closed and t.pos_ == "VERB"):
                 break
             subject = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subject is None and comma_closed and is_quote_cue(t, self.cues):
+                subject = self._inverted_name(t)  # “...,” said Eva, a student (misparsed)
             if subject is None and comma_closed and t.dep_ == "acl" and t.head.i == t.i - 1:
                 subject = t.head  # “...,” Trump barked: parsed as a verb modifying "Trump"
             if subject is None or subject.left_edge.i <= toks.at(q.close_mark):
@@ -510,6 +527,35 @@ class QuoteFinder:
                     return token, subject
                 return None, None
         return None, None
+
+    def _reported_before(self, para: tuple[int, int], toks: _DocTokens
+                         ) -> tuple[Token | None, Token | None]:
+        """(cue, subject) of the last reporting verb with a third-person subject in the
+        last sentence of a paragraph, else (None, None)."""
+        doc = toks.doc
+        last = doc[toks.at(max(para[1] - 1, para[0]))]
+        sent = last.sent
+        for t in reversed(sent):
+            if t.idx < para[0]:
+                break
+            if cue_status(t, self.cues) is None and not is_quote_cue(t, self.cues):
+                continue
+            subject = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.lower_ not in ("i", "we", "you"):
+                return t, subject
+        return None, None
+
+    @staticmethod
+    def _inverted_name(verb: Token) -> Token | None:
+        """The name right after an inverted speech verb ("said Eva Smith"): the last word of
+        the proper-noun run that follows it, else None."""
+        doc = verb.doc
+        i = verb.i + 1
+        last: Token | None = None
+        while i < len(doc) and (doc[i].pos_ == "PROPN" or doc[i].ent_type_ == "PERSON"):
+            last = doc[i]
+            i += 1
+        return last
 
     @staticmethod
     def _speaks(q: _RawQuote, toks: _DocTokens) -> bool:
