@@ -188,3 +188,10 @@ def test_a_names_stated_area_holds_for_its_later_mentions():
 def test_lower_case_words_are_never_places(places_nlp):
     texts = _place_texts(places_nlp, "The gunmen fled into the bush near Macomia.")
     assert "bush" not in texts
+
+
+def test_an_ambiguous_area_after_a_comma_is_the_one_holding_the_name():
+    [town] = _names("Farmers held a hunger strike in Rupnagar, Punjab, on Monday.", "Rupnagar")
+    assert town["country_code"] == "IN" and town["admin1"] == "Punjab"
+    [city] = _names("Protests in Lahore, Punjab turned violent.", "Lahore")
+    assert city["country_code"] == "PK" and city["precision"] == "city"

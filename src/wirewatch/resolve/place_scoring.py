@@ -85,6 +85,7 @@ class Mention:
     want_settlement: bool = False
     container: int | None = None  # index of the mention that encloses this one
     area_hint: Place | None = None  # an area named right after it ("X, Minn.")
+    area_options: list[Place] = field(default_factory=list)  # every area that name may be
     as_given: bool = False  # handed in as a place name by the caller (``geocode_names``)
     weak: bool = False  # NER's guess alone (a facility, a lone word): dropped if unknown
     candidates: list[Place] = field(default_factory=list)
@@ -167,6 +168,7 @@ class Resolver:
                          if p.feature in ("ADM1", "PCLI")]
                 if areas:
                     here.area_hint = max(areas, key=lambda p: p.population)
+                    here.area_options = areas  # settled in ``resolve``
                     break
 
     def _stated_area(self, parts: list[str]) -> Place | None:
@@ -233,6 +235,15 @@ class Resolver:
                 m.candidates = self._given_fallback(key)
         self._support = _admin1_votes(mentions)
         self._text_country = text_country(text)
+        for m in mentions:  # "Moga, Punjab": India's Punjab, where a Moga lies
+            if len(m.area_options) > 1:
+                def held(area: Place, m: Mention = m) -> int:
+                    """The largest of the name's candidates inside ``area`` (-1: none)."""
+                    return max((p.population for p in m.candidates if _inside(area, p)),
+                               default=-1)
+
+                m.area_hint = max(m.area_options, key=lambda a: (
+                    a.country_code == self._text_country, held(a), a.population))
         self._country_support = Counter()
         for (cc, _), v in self._support.items():
             self._country_support[cc] += v
