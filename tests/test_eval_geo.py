@@ -67,7 +67,7 @@ def test_cli_given_setting_on_a_constructed_corpus(tmp_path):
     path.write_text(json.dumps(doc) + "\n", encoding="utf-8")
     errors = tmp_path / "errors.jsonl"
     result = CliRunner().invoke(app, ["eval", "geo", str(path), "--setting", "given", "--json",
-                                      "--errors", str(errors)])
+                                      "--errors", str(errors), "--part", "all"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)["given"]
     assert scores["n"] == 2 and scores["acc161"] == 100.0
@@ -78,3 +78,23 @@ def test_exact_id_is_undefined_without_gold_ids():
     res = Resolution()
     res.add({"lat": 0.0, "lon": 0.0}, {"lat": 0.0, "lon": 0.0, "geonameid": 5})
     assert res.summary()["exact_id"] is None and res.summary()["acc161"] == 100.0
+
+
+def test_parts_split_the_documents_and_demonyms_are_counted_apart(tmp_path):
+    from wirewatch.eval.common import dev_part
+    from wirewatch.eval.geo import evaluate
+
+    text = "Canadian troops arrived in Kandahar on Monday."
+    docs = [{"doc_id": f"d{i}", "text": text, "toponyms": [
+        {"start": 0, "end": 8, "text": "Canadian", "lat": 60.0, "lon": -95.0, "offset_ok": True},
+        {"start": 27, "end": 35, "text": "Kandahar", "lat": 31.61, "lon": 65.71,
+         "offset_ok": True}]} for i in range(6)]
+    path = tmp_path / "geo.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    counts = {part: evaluate(path, ("given",), part=part)["documents"]
+              for part in ("tune", "check", "all")}
+    assert counts["tune"] + counts["check"] == counts["all"] == 6
+    assert counts["tune"] == sum(dev_part(f"d{i}") == "tune" for i in range(6))
+    e2e = evaluate(path, ("end_to_end",), limit=1)["end_to_end"]
+    assert e2e["recognition"]["gold"] == 2
+    assert e2e["recognition_without_demonyms"]["gold"] == 1
