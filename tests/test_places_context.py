@@ -195,3 +195,12 @@ def test_an_ambiguous_area_after_a_comma_is_the_one_holding_the_name():
     assert town["country_code"] == "IN" and town["admin1"] == "Punjab"
     [city] = _names("Protests in Lahore, Punjab turned violent.", "Lahore")
     assert city["country_code"] == "PK" and city["precision"] == "city"
+
+
+def test_a_list_of_capitals_is_no_containment_and_a_bare_ocean_is_the_ocean():
+    text = "Flights between New York and Moscow, Kiev, Minsk and Riga start next year."
+    _, moscow, kiev, _ = _names(text, "New York", "Moscow", "Kiev", "Minsk")
+    assert (moscow["country_code"], moscow["feature"]) == ("RU", "PPLC")
+    assert (kiev["country_code"], kiev["feature"]) == ("UA", "PPLC")
+    [ocean] = _names("The storm moved over the Atlantic on Tuesday.", "Atlantic")
+    assert ocean["feature"] == "RGN" and ocean["name"] == "Atlantic Ocean"

@@ -204,8 +204,10 @@ class Resolver:
                    for p in m.candidates):
                 continue  # "Colorado, California, and Minnesota": a list of peers
             outer = mentions[m.container]
-            holding = [a for a in outer.candidates if a.is_area and any(
-                _inside(a, p) for p in m.candidates)]
+            outer_key = normalize(outer.text)
+            holding = [a for a in outer.candidates if a.feature in ("PCLI", "ADM1")
+                       and normalize(a.name) == outer_key
+                       and any(_inside(a, p) for p in m.candidates)]
             if holding and len(holding) < len(outer.candidates):
                 outer.candidates = holding
 
@@ -422,8 +424,8 @@ class Resolver:
             if inside:
                 pool = inside
             elif area.feature in _AREA_RANK and not any(
-                    p.country_code == area.country_code or p.feature in ("PCLI", "RGN")
-                    for p in pool):
+                    p.country_code == area.country_code or p.feature in ("PCLI", "RGN", "PPLC")
+                    or p.population >= LIST_CITY_POPULATION for p in pool):
                 # "Chai, in Macomia district": only namesakes abroad (Çey, Turkey); the
                 # name is unknown here and takes its stated area (see ``_location``).
                 return None
@@ -466,14 +468,19 @@ class Resolver:
                 "admin1": None, "lat": None, "lon": None, "precision": None}
 
 
+#: A city this large after which a comma and an area follow is more likely one item of a
+#: list ("Moscow, Kiev, Minsk") than a village inside that area.
+LIST_CITY_POPULATION = 100_000
+
+
 def _news_sense(pool: list[Place], key: str) -> list[Place]:
-    """The candidates without the admin1 areas named like their own country's capital:
-    news means the capital by "Washington" unless the text says the state. (Extending this
+    """The candidates without the admin1 areas that share the name with their own country's
+    capital: news means the capital by "Washington" or "Kiev" unless the text says the
+    state or the province. (Extending this
     to cities of a million, "New York", lost 8 net mentions on the LGL tune half, whose
     upstate papers mean the state; left to the ranker.)"""
     capitals = {p.country_code for p in pool if p.feature == "PPLC"}
-    kept = [p for p in pool if not (p.feature == "ADM1" and p.country_code in capitals
-                                    and normalize(p.name) == key)] or pool
+    kept = [p for p in pool if not (p.feature == "ADM1" and p.country_code in capitals)] or pool
     return kept
 
 
