@@ -14,9 +14,11 @@ gate costs no recall by construction, and buys the time of the event stages.
 
 The parse is what costs (the base model's tagger, parser and NER), so the gate also has a
 first stage that runs before it, on the raw text: :class:`TextCues` looks for any word that
-could be a trigger (a prefix of a trigger lemma, "kill" for "killings"; an irregular form
+could be a trigger (a word starting with a regular form of a trigger lemma, "kill" in
+"killings", "execut(e|ing)" in "executed"; an irregular form
 the base model's own lemmatizer tables give, "shot", "fought"; both words of a two-word
-trigger). A document without one cannot hold a trigger after parsing either, so it skips
+trigger). A document without one cannot hold a trigger after parsing either (its words
+lemmatise to none of them), so it skips
 the whole pipeline: its record has no entities, places, times, quotes or events, and its
 note says so (:data:`GATE_TEXT_NOTE`). Prefixes over-match ("hit" in "Hitachi"), which only
 sends a document on to the second stage.
@@ -96,17 +98,20 @@ class TextCues:
         return any(first.search(lower) and second.search(lower) for first, second in self.pairs)
 
 
-def _stem(word: str) -> str:
-    """What every regular form of ``word`` starts with: attack(s/ed/ing), execut(e/ing),
-    bur(y/ied)."""
-    if len(word) > 3 and word[-1] in "ey":
-        return word[:-1]
-    return word
+def _starts(word: str) -> list[str]:
+    """What the regular forms of ``word`` start with: attack (attacks, attacked, attacking,
+    attacker), execute + executing (not "executive"), rally + rallie + rallying."""
+    if len(word) > 2 and word.endswith("e") and not word.endswith("ee"):
+        return [word, word[:-1] + "ing"]
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        return [word, word[:-1] + "ie"]
+    return [word]
 
 
 def _word_pattern(words: set[str], forms: dict[str, set[str]]) -> re.Pattern[str]:
-    """Words starting with a stem of ``words``, or being one of their irregular forms."""
-    alternatives = {_stem(word) for word in words}
+    """Words starting with a regular form of ``words``, or being one of their irregular
+    forms."""
+    alternatives = {start for word in words for start in _starts(word)}
     irregular = {form for word in words for form in forms.get(word, ())}
     stems = "|".join(re.escape(a) for a in sorted(alternatives, key=len, reverse=True))
     whole = "|".join(re.escape(f) for f in sorted(irregular, key=len, reverse=True))
