@@ -90,14 +90,10 @@ def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dic
     return own, best
 
 
-#: Sentences from the top in which the article's main place is looked for (headline, lead).
-LEAD_SENTENCES = 3
-
-
 def main_place(doc: Doc) -> dict | None:
     """The article's own place, for an event whose sentence names none ("Police arrested two
-    people along with three bombs from the spot"): the most specific place of the first lead
-    sentence that names one, not as a speaker's or an actor's place. Only when every located
+    people along with three bombs from the spot"): the most specific place of the first
+    sentence that names one (the lead's, as a rule), not as a speaker's or an actor's place. Only when every located
     place of the article lies in one country: with places abroad, an event without a place
     of its own may be any of them, and no place is better than a wrong one. A text that
     names no place the gazetteer locates takes the country its local vocabulary names (set by the places
@@ -109,7 +105,7 @@ def main_place(doc: Doc) -> dict | None:
                if p.get("span") and p.get("lat") is not None and p.get("country_code")]
     found: dict | None = None
     if located and len({p["country_code"] for p in located}) == 1:
-        for sent in list(doc.sents)[:LEAD_SENTENCES]:
+        for sent in doc.sents:  # the first sentence that places something: the lead's
             here = [p for p in in_sentence(located, sent)
                     if not belongs_to_statement(doc, p["span"]["start"])]
             if here:
