@@ -204,3 +204,17 @@ def test_a_list_of_capitals_is_no_containment_and_a_bare_ocean_is_the_ocean():
     assert (kiev["country_code"], kiev["feature"]) == ("UA", "PPLC")
     [ocean] = _names("The storm moved over the Atlantic on Tuesday.", "Atlantic")
     assert ocean["feature"] == "RGN" and ocean["name"] == "Atlantic Ocean"
+
+
+def test_an_office_named_after_a_county_is_placed_in_the_county(places_nlp):
+    locs = {loc["span"]["text"]: loc for loc in places_nlp(
+        "A deputy of the Palm Beach County Sheriff’s Office said a man was shot in "
+        "Greenacres.")._.ww_locations}
+    assert "Palm Beach County" in locs and locs["Palm Beach County"]["admin1"] == "Florida"
+    assert locs["Greenacres"]["admin1"] == "Florida"
+
+
+def test_a_directional_part_of_a_city_is_the_city():
+    [part] = _names("A teen was shot in North Minneapolis on Sunday.", "North Minneapolis")
+    assert part["resolved_via"] == "Minneapolis" and part["precision"] == "city"
+    assert part["admin1"] == "Minnesota"

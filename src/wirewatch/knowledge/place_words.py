@@ -51,6 +51,8 @@ class PlaceCues:
     org_heads: frozenset[str] = frozenset()
     #: Last words of street and neighbourhood names ("Kimbark Avenue").
     street_words: frozenset[str] = frozenset()
+    #: First words naming a part of a town ("North Minneapolis").
+    town_parts: frozenset[str] = frozenset()
 
 
 @cache
@@ -67,6 +69,7 @@ def place_cues() -> PlaceCues:
         seat_words=frozenset(str(w) for w in data.get("seat_words", [])),
         org_heads=frozenset(str(w).casefold() for w in data.get("org_heads", [])),
         street_words=frozenset(str(w).casefold() for w in data.get("street_words", [])),
+        town_parts=frozenset(str(w).casefold() for w in data.get("town_parts", [])),
     )
 
 

@@ -210,6 +210,14 @@ class MentionFinder:
                 continue
             start, end = ent.start, _suffix_end(doc, ent.end)
             first = start + 1 if doc[start].text in _LEADING else start
+            if end - first > 2 and not gaz.candidates(text[doc[first].idx:doc[end - 1].idx
+                                                           + len(doc[end - 1])]):
+                # "Palm Beach County Sheriff's Office" taken for a place: its place is
+                # the county it opens with.
+                prefix = self._place_prefix(doc, text, first, end)
+                if prefix:
+                    add(first, prefix, False, False, True)
+                    continue
             added = add(start, end, end > ent.end, settlement_at.get(first, False), False)
             if added and (ent.label_ == "FAC" or (end - first == 1 and first not in settlement_at)):
                 weak.add(first)

@@ -92,6 +92,7 @@ class Mention:
     own_votes: dict[tuple[str, str], float] = field(default_factory=dict)
     via_focus: bool = False  # unknown name placed in the document's main admin1 area
     capital_namesake: bool = False  # a national capital bears the name ("Washington")
+    town_part: bool = False  # "North Minneapolis": resolved to the town it is part of
 
 
 
@@ -141,6 +142,7 @@ class Resolver:
         self.demonym_country = {normalize(k): v for k, v in national_demonyms().items()}
         self.stop = stopnames()
         self.street_words = place_cues().street_words
+        self.town_parts = place_cues().town_parts
         self._support: dict[tuple[str, str], float] = {}
         self._country_support: Counter[str] = Counter()
         self._text_country: str | None = None
@@ -235,6 +237,9 @@ class Resolver:
                                      for p in m.candidates)
             if not m.candidates and m.as_given:
                 m.candidates = self._given_fallback(key)
+            if not m.candidates:  # "North Minneapolis": a part of the town
+                m.candidates = self._town_part(key)
+                m.town_part = bool(m.candidates)
         self._support = _admin1_votes(mentions)
         self._text_country = text_country(text)
         for m in mentions:  # "Moga, Punjab": India's Punjab, where a Moga lies
@@ -394,6 +399,16 @@ class Resolver:
         return sum(w.get(name, 0.0) * v
                    for name, v in self.features(m, p, key, container, ctx_c, ctx_a).items())
 
+    def _town_part(self, key: str) -> list[Place]:
+        """The cities a directional part of a city's name points to ("north minneapolis",
+        "downtown dayton"), when the name itself is unknown; only cities large enough to
+        have named parts ("West Java" is no part of Java, Georgia)."""
+        first, _, rest = key.partition(" ")
+        if first not in self.town_parts or not rest:
+            return []
+        return [p for p in self.gaz.candidates(rest)
+                if not p.is_area and p.population >= TOWN_PARTS_POPULATION]
+
     def _given_fallback(self, key: str) -> list[Place]:
         """A span handed in as a place that names no place directly: a demonym stands for
         its country ("Sudanese" -> Sudan), a resident noun for its area ("Ohioans")."""
@@ -444,6 +459,10 @@ class Resolver:
 
     def _location(self, m: Mention, place: Place | None, chosen: list[Place | None],
                   mentions: list[Mention]) -> dict[str, Any]:
+        if place is not None and m.town_part:
+            loc = _location_dict(place, m.text)
+            loc["resolved_via"] = place.name
+            return loc
         if place is not None:
             return _location_dict(place, place.name)
         # Unknown name: fall back to the enclosing area named right after it ("Dzhemikent,
@@ -468,6 +487,8 @@ class Resolver:
                 "admin1": None, "lat": None, "lon": None, "precision": None}
 
 
+#: Smallest city whose parts news names by direction ("North Minneapolis").
+TOWN_PARTS_POPULATION = 100_000
 #: A city this large after which a comma and an area follow is more likely one item of a
 #: list ("Moscow, Kiev, Minsk") than a village inside that area.
 LIST_CITY_POPULATION = 100_000
