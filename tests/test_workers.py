@@ -111,3 +111,24 @@ def test_incidents_do_not_depend_on_ingest_order(tmp_path: Path) -> None:
             store.add_records(order, batch_size=3)
             partitions.append(store.incident_partition(by="text_sha256"))
     assert len(partitions[0]) > 1 and partitions[0] == partitions[1]
+
+
+def test_ray_ingest_builds_the_incidents_of_one_process(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray")
+    pytest.importorskip("pyarrow")
+    from wirewatch.api import read_documents
+    from wirewatch.store import open_store
+    from wirewatch.store.ingest import ingest
+
+    def partition(db: Path, **options) -> frozenset:
+        ingest(read_documents([str(EXAMPLES)]), str(db), chunk_size=8, **options)
+        with open_store(str(db)) as store:
+            return store.incident_partition()
+
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        by_ray = partition(tmp_path / "ray.db", engine="ray", workers=2)
+    finally:
+        ray.shutdown()
+    assert len(list((tmp_path / "ray.db.shards").glob("*.parquet"))) == 4
+    assert by_ray and by_ray == partition(tmp_path / "one.db", workers=1)
