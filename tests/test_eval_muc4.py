@@ -161,3 +161,37 @@ def test_cli_smoke_on_three_dev_documents(shared_dir: Path, tmp_path: Path):
     misses = [r for r in rows if r["kind"] == "miss"]
     assert len(misses) == n_gold - scores["micro"]["matched"]
     assert all(r["sentence"] for r in misses)
+
+
+def test_recased_setting_keeps_offsets_and_restores_case():
+    from wirewatch.eval.muc4 import document_text
+
+    doc = {"docid": "x", "doctext": "guerrillas attacked the town of la paz in bolivia "
+           "on monday, the police said."}
+    recased = document_text(doc, "recased")
+    assert len(recased) == len(doc["doctext"]) and recased.lower() == doc["doctext"]
+    assert recased != doc["doctext"]  # names and sentence starts get capitals back
+    assert document_text(doc, "uncased") == doc["doctext"]
+    with pytest.raises(ValueError):
+        document_text(doc, "shouty")
+
+
+def test_cli_part_and_setting(shared_dir: Path):
+    from wirewatch.cli import app
+    from wirewatch.eval.common import dev_part
+
+    path = shared_dir / "data" / "muc4" / "grit_dev.jsonl"
+    if not path.exists():
+        pytest.skip("MUC-4 dev file absent")
+    with path.open(encoding="utf-8") as fh:
+        ids = [json.loads(line)["docid"] for line in fh]
+    n_check = sum(dev_part(i) == "check" for i in ids)
+    assert 0 < n_check < len(ids)
+    result = CliRunner().invoke(app, ["eval", "muc4", str(path), "--part", "check", "--limit",
+                                      "2", "--setting", "recased", "--json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["documents"] == 2 and scores["part"] == "check"
+    assert scores["setting"] == "recased"
+    bad = CliRunner().invoke(app, ["eval", "muc4", str(path), "--setting", "shouty"])
+    assert bad.exit_code != 0

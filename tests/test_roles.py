@@ -48,15 +48,71 @@ def test_no_op_at_impossible_threshold(rules_only, with_roles):
     assert arguments(with_roles(threshold=1.01, prune=0.0), UNCASED) == before
 
 
-def test_adds_arguments_on_uncased_text_only(rules_only, with_roles):
-    cased = UNCASED.capitalize().replace("the capital", "the Capital")
-    before_uncased = sum(map(len, arguments(rules_only, UNCASED)))
-    before_cased = arguments(rules_only, cased)
+def test_adds_arguments_on_mixed_case_text_too(rules_only, with_roles):
+    cased = ("Urban guerrillas attacked a police post in the capital last night. A soldier "
+             "guarding the electric power substation was wounded by the terrorists.")
+    before = sum(map(len, arguments(rules_only, cased)))
+    assert sum(map(len, arguments(with_roles(threshold=0.0, prune=0.0), cased))) > before
+    # restricted to uncased copy, it leaves mixed-case text to the rules
+    assert arguments(with_roles(threshold=0.0, prune=0.0, apply_to="uncased"), cased) == \
+        arguments(rules_only, cased)
+
+
+def test_prunes_rule_fillers_only_where_told(rules_only, with_roles):
+    cased = ("Urban guerrillas attacked a police post in the capital last night. They "
+             "wounded a soldier.")
+    rules = arguments(rules_only, cased)
+    assert any(rules)
+    kept = arguments(with_roles(threshold=1.01, prune=1.0), cased)  # mixed case: no pruning
+    assert kept == rules
+    pruned = arguments(with_roles(threshold=1.01, prune=1.0, prune_on="all"), cased)
+    roles = ("agent", "victim", "target", "instrument")
+    assert sum(a[0] in roles for e in pruned for a in e) < sum(a[0] in roles
+                                                              for e in rules for a in e)
+
+
+def test_one_boundary_per_head_and_no_nested_duplicates(with_roles):
     nlp = with_roles(threshold=0.0, prune=0.0)
-    assert sum(map(len, arguments(nlp, UNCASED))) > before_uncased
-    assert arguments(nlp, cased) == before_cased  # mixed case: not applied
+    doc = nlp("guerrillas attacked the salvadoran embassy building in the capital.")
+    added = [a for e in doc._.ww_events for a in e["arguments"] if "score" in a]
+    heads = [doc.char_span(a["span"]["start"], a["span"]["end"],
+                           alignment_mode="expand").root.i for a in added]
+    assert len(heads) == len(set(heads))
+    texts = [(a["role"], a["span"]["text"].lower()) for a in added]
+    for role, text in texts:
+        assert not any(r == role and o != text and (f" {o} " in f" {text} ")
+                       for r, o in texts)
 
 
 def test_rejects_unknown_scope(with_roles):
     with pytest.raises(ValueError):
         with_roles(apply_to="sometimes")
+
+
+def test_candidates_split_titles_quantifiers_and_of_phrases(rules_only):
+    from wirewatch.extract.role_features import candidates
+
+    doc = rules_only("three peasants and members of the 8th front were killed by soldiers "
+                     "near the home of presidential candidate luis carlos galan.")
+    events = doc._.ww_events
+    assert events
+    found = {c.span.text for c in candidates(doc, events)}
+    assert "peasants" in found  # a quantified phrase also as its core
+    assert "members of the 8th front" in found
+    assert "luis carlos galan" in found  # a name without its title
+
+
+def test_no_candidates_without_an_actual_violent_event(rules_only):
+    from wirewatch.extract.role_features import candidates
+
+    doc = rules_only("the minister opened a new school in the capital on monday.")
+    assert candidates(doc, doc._.ww_events) == []
+
+
+def test_nested_phrases_are_one_entity():
+    from wirewatch.extract.roles import _nested, _words
+
+    assert _words("The U.S. Embassy") == "u s embassy"
+    assert _nested("embassy", "u s embassy") and _nested("u s embassy", "embassy")
+    assert not _nested("bus", "buses")
+    assert not _nested("peasants", "two peasant leaders")

@@ -21,6 +21,7 @@ from wirewatch.eval.common import (
     Counts,
     TaskStarter,
     extract_texts,
+    in_part,
     load_jsonl,
     max_matching,
     merge_fillers,
@@ -234,11 +235,31 @@ def _raw_entity(docs: Mapping[str, Mapping[str, Any]], error: Mapping[str, Any]
     return []
 
 
+#: How the documents are given to the pipeline: as distributed (lower case), or mixed case
+#: as the recaser restores them (the path ordinary cased news takes through the reader).
+SETTINGS: tuple[str, ...] = ("uncased", "recased")
+
+
+def document_text(doc: Mapping[str, Any], setting: str = "uncased") -> str:
+    """The text of a GRIT document in a setting; recasing keeps every offset."""
+    if setting not in SETTINGS:
+        raise ValueError(f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}")
+    text = doc["doctext"]
+    if setting == "recased":
+        from wirewatch.nlp.recase import recase
+
+        text = recase(text)
+    return text
+
+
 def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None = None,
-             from_records: Path | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+             from_records: Path | None = None, part: str = "all", setting: str = "uncased"
+             ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run the pipeline on a GRIT file and score it; returns (result, side data for dumps:
-    ``docs``, ``fillers``, ``predictions`` and ``records`` by document)."""
-    docs = load_jsonl(path, limit)
+    ``docs``, ``fillers``, ``predictions`` and ``records`` by document). ``part`` picks a
+    half of a dev set (``dev_part``: tune, check or all); ``setting`` the casing of the text
+    given to the pipeline (``SETTINGS``)."""
+    docs = [d for d in load_jsonl(path) if in_part(d["docid"], part)][:limit]
     load_seconds = 0.0
     if from_records is None:  # load the models outside the timed run
         from wirewatch.api import load_pipeline
@@ -251,7 +272,8 @@ def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None 
         by_id = {r["id"]: r for r in load_jsonl(from_records)}
         records = [by_id.get(d["docid"], {"id": d["docid"]}) for d in docs]
     else:
-        records = list(extract_texts([(d["docid"], d["doctext"]) for d in docs], progress, "muc4"))
+        records = list(extract_texts([(d["docid"], document_text(d, setting)) for d in docs],
+                                     progress, "muc4"))
     seconds = time.perf_counter() - start
     fillers = {r["id"]: predicted_fillers(r) for r in records}
     predictions = {docid: {role: [g[0].text for g in groups] for role, groups in f.items()}
@@ -262,6 +284,7 @@ def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None 
     result["docs_per_second"] = round(len(docs) / seconds, 2) if seconds else None
     result["error_classes"] = error_classes(result["errors"])
     result["failed"] = sum("error" in r for r in records)
+    result["part"], result["setting"] = part, setting
     side = {"docs": {d["docid"]: d for d in docs}, "fillers": fillers,
             "predictions": predictions, "records": records}
     return result, side

@@ -25,6 +25,7 @@ from wirewatch.eval.common import (
     Counts,
     TaskStarter,
     extract_texts,
+    in_part,
     load_jsonl,
     max_matching,
     merge_fillers,
@@ -282,10 +283,11 @@ def error_classes(errors: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 
 
 def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None = None,
-             from_records: Path | None = None, actual_only: bool = False
-             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Run the pipeline on a WikiEvents file and score it; returns (result, records)."""
-    docs = load_jsonl(path, limit)
+             from_records: Path | None = None, actual_only: bool = False,
+             part: str = "all") -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Run the pipeline on a WikiEvents file and score it; returns (result, records).
+    ``part`` picks a half of the dev set (``dev_part``: tune, check or all)."""
+    docs = [d for d in load_jsonl(path) if in_part(d["doc_id"], part)][:limit]
     load_seconds = 0.0
     if from_records is None:  # load the models outside the timed run
         from wirewatch.api import load_pipeline
@@ -307,6 +309,7 @@ def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None 
     result["docs_per_second"] = round(len(docs) / seconds, 2) if seconds else None
     result["error_classes"] = error_classes(result["errors"])
     result["failed"] = sum("error" in r for r in records)
+    result["part"] = part
     return result, records
 
 

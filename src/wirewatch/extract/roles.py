@@ -1,26 +1,31 @@
 """Trained argument roles: adds the role fillers the dependency rules miss.
 
-A linear model (``data/models/roles.npz``, trained by ``wirewatch.train.roles``) scores each
-noun phrase of a sentence that states an event; phrases it assigns a role with enough
-confidence become arguments of that sentence's nearest event, and rule arguments it finds
-implausible are dropped.
+A linear model (``data/models/roles.npz``, trained by ``wirewatch.train.roles``) scores every
+candidate phrase of a document that states an actual violent or coercive event (noun chunks,
+names, noun cores, bare heads, "x of y"; ``role_features``), tied to the nearest such event.
+Document-level decisions follow: one boundary per head noun (the most probable), one filler
+per entity and role (a phrase nested in a more probable filler of the same role is the same
+entity), and the survivors above the threshold become arguments of their event.
 
-It was trained on MUC-4 (1989-90 Latin American wire and radio copy, originally ALL CAPS).
-On modern mixed-case news it lowers WikiEvents F1 (34.5 -> 26.9 on dev), so by default it
-only acts on uncased text, where the rules and the NER are weakest and the training domain
-matches; ``apply_to="all"`` applies it everywhere.
+Its features read lower-cased words, lemmas and the parse, never letter case, so it acts on
+mixed-case news and on uncased wire copy alike (``apply_to="all"``, the default). On uncased
+copy it also prunes rule arguments (``prune_on="uncased"``): a rule filler none of whose
+boundaries the model finds plausible in its role, a filler the model re-bounded, a pronoun.
+The pruning encodes MUC-4's answer-key conventions (no quantifiers, no military targets,
+no pronouns); on modern news it dropped most WikiEvents victims, so mixed-case text keeps
+its rule fillers.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 from spacy.tokens import Doc
 
-from wirewatch.contract import ROLE_MODEL_TYPES
-from wirewatch.extract.role_features import CLASSES, N_FEATURES, candidates
+from wirewatch.extract.role_features import CLASSES, N_FEATURES, Candidate, candidates
 from wirewatch.knowledge import data_file
 from wirewatch.nlp.casing import is_uncased
 from wirewatch.nlp.extensions import register_extensions
@@ -49,53 +54,123 @@ def load_model(path: str | None = None) -> tuple[np.ndarray, float]:
         return data["weights"].astype(np.float32), float(data["threshold"])
 
 
+#: Where the model acts: on every text, or only on uncased (ALL-CAPS, lower-case) copy.
+SCOPES = ("all", "uncased")
+
+
 class RoleClassifier:
     """Adds the role fillers the rules miss to a document's events, and drops rule fillers
     it finds implausible; the events component runs it on the events it owns."""
 
     def __init__(self, threshold: float | None = None, model: str | None = None,
-                 prune: float = 0.05, apply_to: str = "uncased") -> None:
-        if apply_to not in ("uncased", "all"):
-            raise ValueError(f"apply_to must be 'uncased' or 'all', not {apply_to!r}")
-        self.apply_to = apply_to
+                 prune: float = 0.05, apply_to: str = "all", prune_on: str = "uncased"
+                 ) -> None:
+        for name, value in (("apply_to", apply_to), ("prune_on", prune_on)):
+            if value not in SCOPES:
+                raise ValueError(f"{name} must be 'uncased' or 'all', not {value!r}")
+        self.apply_to, self.prune_on = apply_to, prune_on
         self.weights, default = load_model(model)
         self.threshold = default if threshold is None else threshold
         self.prune = prune
+        self.drop_unscored = True
+        self.replace_boundary = True
+
+    @classmethod
+    def from_weights(cls, weights: np.ndarray, threshold: float, prune: float = 0.05,
+                     apply_to: str = "all", prune_on: str = "all") -> RoleClassifier:
+        """A classifier over weights in memory (training picks its threshold with it)."""
+        reader = cls.__new__(cls)
+        reader.apply_to, reader.weights = apply_to, weights.astype(np.float32)
+        reader.prune_on = prune_on
+        reader.threshold, reader.prune = threshold, prune
+        reader.drop_unscored, reader.replace_boundary = True, True
+        return reader
 
     def refine(self, doc: Doc, events: list[dict]) -> None:
-        """Add and prune the arguments of ``events`` (the contract Event dicts of ``doc``)."""
-        if not events or (self.apply_to == "uncased" and not is_uncased(source_text(doc))):
+        """Add and prune the arguments of ``events`` (the contract Event dicts of ``doc``).
+
+        Document-level decisions: of the several boundaries proposed for one head noun only
+        the most probable one counts, and a phrase contained in (or containing) a more
+        probable filler of the same role is the same entity named twice, so it is left out.
+        """
+        uncased = is_uncased(source_text(doc))
+        if not events or (self.apply_to == "uncased" and not uncased):
             return
+        pruning = self.prune_on == "all" or uncased
         token_entity = doc._.ww_token_entity or {}
-        role_prob: dict[tuple[int, int, int], np.ndarray] = {}
+        role_prob: dict[tuple[int, int], np.ndarray] = {}
+        head_prob: dict[int, np.ndarray] = {}  # best probability per class over boundaries
+        best_of_head: dict[int, tuple[float, Candidate, np.ndarray]] = {}
         for cand in candidates(doc, events):
-            event = events[cand.event_index]
-            if event["type"] not in ROLE_MODEL_TYPES or event["factuality"] != "actual":
-                continue
             scores = self.weights[cand.features].sum(axis=0)
             scores -= scores.max()
             probs = np.exp(scores)
             probs /= probs.sum()
+            role_prob[(cand.span.start_char, cand.span.end_char)] = probs
+            head_prob[cand.head.i] = np.maximum(head_prob.get(cand.head.i, probs), probs)
+            top = float(probs[1:].max())
+            held = best_of_head.get(cand.head.i)
+            if held is None or top > held[0]:
+                best_of_head[cand.head.i] = (top, cand, probs)
+        kept: list[tuple[int, str]] = []
+        chosen: dict[int, tuple[int, int]] = {}  # head token -> the boundary output for it
+        for top, cand, probs in sorted(best_of_head.values(), key=lambda x: -x[0]):
+            if top < self.threshold:
+                break
             best = int(probs[1:].argmax()) + 1
-            span = span_of(doc, cand.span)
-            role_prob[(cand.event_index, span["start"], span["end"])] = probs
-            if probs[best] < self.threshold:
+            words = _words(cand.span.text)
+            if not words or any(role == best and _nested(words, other)
+                                for role, other in kept):
                 continue
+            kept.append((best, words))
+            chosen[cand.head.i] = (cand.span.start_char, cand.span.end_char)
+            event = events[cand.event_index]
+            span = span_of(doc, cand.span)
             if any(a["span"]["start"] == span["start"] and a["span"]["end"] == span["end"]
                    for a in event["arguments"]):
                 continue
             event["arguments"].append({
                 "role": ROLE_OF_CLASS[CLASSES[best]], "entity": token_entity.get(cand.head.i),
-                "span": span, "score": round(float(probs[best]), 3)})
-        if self.prune > 0:  # rule arguments the model finds implausible in their role
-            for n, event in enumerate(events):
-                event["arguments"] = [a for a in event["arguments"]
-                                      if self._plausible(role_prob, n, a)]
+                "span": span, "score": round(top, 3)})
+        if not pruning:
+            return
+        for event in events:  # rule arguments the model finds implausible in their role
+            event["arguments"] = [a for a in event["arguments"]
+                                  if self._plausible(doc, role_prob, head_prob, chosen, a)]
 
-    def _plausible(self, role_prob: dict[tuple[int, int, int], np.ndarray], n: int,
+    def _plausible(self, doc: Doc, role_prob: dict[tuple[int, int], np.ndarray],
+                   head_prob: dict[int, np.ndarray], chosen: dict[int, tuple[int, int]],
                    arg: dict) -> bool:
-        probs = role_prob.get((n, arg["span"]["start"], arg["span"]["end"]))
+        """A rule argument stays unless the model scored every boundary of its head noun
+        below ``prune`` in its role (the boundary is a separate decision: "three peasants"
+        is judged by "peasants" too), or output another boundary of the same head ("luis
+        carlos galan" for "presidential candidate luis carlos galan"); with
+        ``drop_unscored``, a role filler the model had no candidate for (a bare pronoun, a
+        clock time) goes too."""
         classes = CLASSES_OF_ROLE.get(arg["role"])
-        if probs is None or classes is None or "score" in arg:
+        if classes is None or "score" in arg:
             return True
+        key = (arg["span"]["start"], arg["span"]["end"])
+        span = doc.char_span(*key, alignment_mode="expand")
+        probs = role_prob.get(key)
+        if span is not None and span.root.i in head_prob:
+            probs = head_prob[span.root.i]
+        if probs is None:
+            return not self.drop_unscored
+        if self.replace_boundary and span is not None and chosen.get(span.root.i, key) != key:
+            return False
         return float(sum(probs[CLASSES.index(c)] for c in classes)) >= self.prune
+
+
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
+def _words(text: str) -> str:
+    """Lower-case words of a phrase without punctuation and articles, space-joined."""
+    return " ".join(w for w in _NOT_WORD.sub(" ", text.lower()).split()
+                    if w not in ("a", "an", "the"))
+
+
+def _nested(a: str, b: str) -> bool:
+    """One phrase's words are a contiguous part of the other's ("embassy", "u s embassy")."""
+    return f" {a} " in f" {b} " or f" {b} " in f" {a} "

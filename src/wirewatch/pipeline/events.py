@@ -24,7 +24,7 @@ class EventsComponent:
     def __init__(self, roles: bool, roles_apply_to: str, roles_prune: float,
                  roles_threshold: float | None, roles_model: str | None,
                  event_filter: bool, event_threshold: float | None,
-                 event_model: str | None) -> None:
+                 event_model: str | None, roles_prune_on: str = "uncased") -> None:
         register_extensions()
         self.extractor = EventExtractor()
         self.filter: EventFilter | None = None
@@ -33,7 +33,8 @@ class EventsComponent:
         self.roles: RoleClassifier | None = None
         if roles and (roles_model is not None or model_path().exists()):
             self.roles = RoleClassifier(threshold=roles_threshold, model=roles_model,
-                                        prune=roles_prune, apply_to=roles_apply_to)
+                                        prune=roles_prune, apply_to=roles_apply_to,
+                                        prune_on=roles_prune_on)
 
     def __call__(self, doc: Doc) -> Doc:
         if skipped_by_gate(doc):  # the optional relevance gate found no cue (pipeline/gate.py)
@@ -50,7 +51,8 @@ class EventsComponent:
 
 @Language.factory(
     "wirewatch_events",
-    default_config={"roles": True, "roles_apply_to": "uncased", "roles_prune": 0.05,
+    default_config={"roles": True, "roles_apply_to": "all", "roles_prune_on": "uncased",
+                    "roles_prune": 0.05,
                     "roles_threshold": None, "roles_model": None, "event_filter": True,
                     "event_threshold": None, "event_model": None},
     assigns=["doc._.ww_events"],
@@ -59,11 +61,14 @@ class EventsComponent:
               "doc._.ww_quotes", "doc._.ww_quote_via", "doc._.ww_claims"],
 )
 def make_events(nlp: Language, name: str, roles: bool, roles_apply_to: str,
-                roles_prune: float, roles_threshold: float | None,
+                roles_prune_on: str, roles_prune: float, roles_threshold: float | None,
                 roles_model: str | None, event_filter: bool, event_threshold: float | None,
                 event_model: str | None) -> EventsComponent:
-    """``roles_apply_to``: "uncased" (default; the model was trained on wire copy) or "all";
-    ``roles_prune`` drops rule arguments whose probability in their role is below it;
+    """``roles_apply_to``: where the role model adds fillers, "all" text (default; its
+    features do not read letter case) or only "uncased" wire copy; ``roles_prune_on``: where
+    it also drops rule fillers, "uncased" (default: MUC-4's answer-key conventions, which
+    modern news annotations do not share) or "all"; ``roles_prune`` drops rule arguments
+    whose probability in their role is below it;
     ``event_threshold`` overrides the filter's trained decision threshold."""
     return EventsComponent(roles, roles_apply_to, roles_prune, roles_threshold, roles_model,
-                           event_filter, event_threshold, event_model)
+                           event_filter, event_threshold, event_model, roles_prune_on)
