@@ -218,3 +218,8 @@ def test_a_directional_part_of_a_city_is_the_city():
     [part] = _names("A teen was shot in North Minneapolis on Sunday.", "North Minneapolis")
     assert part["resolved_via"] == "Minneapolis" and part["precision"] == "city"
     assert part["admin1"] == "Minnesota"
+
+
+def test_a_bare_capital_dateline_is_the_capital():
+    [dateline] = _names("WASHINGTON — Lawmakers passed a bill taxing bonuses.", "WASHINGTON")
+    assert dateline["feature"] == "PPLC" and dateline["admin1"] == "District of Columbia"

@@ -36,6 +36,8 @@ FOCUS_MIN_NAMES = 1
 _CONTAINER_GAP = re.compile(
     r"\s*,\s*(?:(?:in|near)\s+(?:the\s+)?)?|\s+(?:in|near|of)\s+(?:the\s+)?|\s*\(\s*",
     re.IGNORECASE)
+#: The dash after a dateline ("WASHINGTON —", "NEWARK --").
+_DATELINE_DASH = re.compile(r"\s*(?:—|–|-{1,2})")
 #: "X (Y, Z)": the parenthesised areas after a name, as coders write them.
 _PAREN_AREAS = re.compile(r"\s*\(([^()\n]{2,80})\)")
 _AREA_RANK = {"ADM2": 0, "ADM1": 1, "PCLI": 2}
@@ -93,6 +95,7 @@ class Mention:
     via_focus: bool = False  # unknown name placed in the document's main admin1 area
     capital_namesake: bool = False  # a national capital bears the name ("Washington")
     town_part: bool = False  # "North Minneapolis": resolved to the town it is part of
+    dateline: bool = False  # "WASHINGTON —": a dateline without its state
 
 
 
@@ -149,10 +152,18 @@ class Resolver:
         self._focus: Place | None = None
         self._country: Place | None = None
 
+    @staticmethod
+    def mark_datelines(text: str, mentions: list[Mention]) -> None:
+        """Flag mentions written as a dateline: capitals followed by a dash."""
+        for m in mentions:
+            m.dateline = m.text.isupper() and len(m.text) > 2 and bool(
+                _DATELINE_DASH.match(text, m.end))
+
     def link_containers(self, text: str, mentions: list[Mention]) -> None:
         """Mark "X, Y" and "X in (the) Y" pairs: Y may enclose X. When Y is no mention of its
         own ("ALEXANDRIA, Minn. --" in a dateline), an area named right after the comma is
-        kept as the mention's ``area_hint``."""
+        kept as the mention's ``area_hint``. Datelines are flagged too."""
+        self.mark_datelines(text, mentions)
         for i, here in enumerate(mentions):
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
             paren = _PAREN_AREAS.match(text, here.end)
@@ -434,6 +445,13 @@ class Resolver:
         pool = m.candidates
         if not m.want_area:
             pool = _news_sense(pool, key)
+        if m.dateline and area is None:
+            # A bare dateline named like a capital is the capital ("WASHINGTON —"). (Taking
+            # the largest namesake for every bare dateline lost 8 LGL tune mentions: local
+            # papers date their own towns, "NEWARK --" in Ohio.)
+            capitals = [p for p in pool if p.feature == "PPLC"]
+            if capitals:
+                return capitals[0]
         if area is not None:
             inside = [p for p in pool if _inside(area, p)]
             if inside:
