@@ -3,6 +3,7 @@ the store's single writer then builds the same incidents whatever the worker cou
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,34 @@ def test_ray_ingest_builds_the_incidents_of_one_process(tmp_path: Path) -> None:
         ray.shutdown()
     assert len(list((tmp_path / "ray.db.shards").glob("*.parquet"))) == 4
     assert by_ray and by_ray == partition(tmp_path / "one.db", workers=1)
+
+
+def test_extract_command_output_is_the_same_for_any_worker_count(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wirewatch.cli import app
+
+    source = tmp_path / "many.jsonl"
+    lines = [json.dumps({"id": f"n{n}", "text": TEXTS[n % len(TEXTS)] + f" Report {n}."})
+             for n in range(130)]  # over two chunks of 64: the work goes to workers
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        result = CliRunner().invoke(app, ["extract", "--quiet", "--workers", workers,
+                                          str(source), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") == 130
+
+
+def test_documents_are_counted_for_the_eta(tmp_path: Path) -> None:
+    from wirewatch.api import count_documents
+
+    (tmp_path / "a.jsonl").write_text('{"id": 1}\n\n{"id": 2}\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("text", encoding="utf-8")
+    (tmp_path / "sub" / "c.pdf").write_bytes(b"%PDF")
+    assert count_documents([str(tmp_path)]) == 3
+    assert count_documents([str(tmp_path / "a.jsonl"), "missing.txt"]) == 3
+    assert count_documents(["-"]) is None and count_documents(["x.warc.gz"]) is None
