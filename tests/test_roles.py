@@ -49,8 +49,7 @@ def test_no_op_at_impossible_threshold(rules_only, with_roles):
 
 
 def test_adds_arguments_on_mixed_case_text_too(rules_only, with_roles):
-    cased = ("Urban guerrillas attacked a police post in the capital last night. A soldier "
-             "guarding the electric power substation was wounded by the terrorists.")
+    cased = "Gunmen killed the mayor of the town on Monday. The attackers fired rifles at the car."
     before = sum(map(len, arguments(rules_only, cased)))
     assert sum(map(len, arguments(with_roles(threshold=0.0, prune=0.0), cased))) > before
     # restricted to uncased copy, it leaves mixed-case text to the rules
@@ -58,17 +57,20 @@ def test_adds_arguments_on_mixed_case_text_too(rules_only, with_roles):
         arguments(rules_only, cased)
 
 
-def test_prunes_rule_fillers_only_where_told(rules_only, with_roles):
-    cased = ("Urban guerrillas attacked a police post in the capital last night. They "
-             "wounded a soldier.")
+def test_mixed_case_keeps_rule_fillers_and_adds_only_victims_and_instruments(
+        rules_only, with_roles):
+    cased = ("Rebels ambushed an army convoy, and a soldier guarding the bridge was wounded "
+             "by mortar fire.")
     rules = arguments(rules_only, cased)
     assert any(rules)
-    kept = arguments(with_roles(threshold=1.01, prune=1.0), cased)  # mixed case: no pruning
-    assert kept == rules
+    # mixed case: no pruning even at an impossible bar, and only victims/instruments added
+    assert arguments(with_roles(threshold=1.01, prune=1.0), cased) == rules
+    added = arguments(with_roles(threshold=0.0, prune=1.0), cased)
+    new = [a for e, r in zip(added, rules, strict=True) for a in e if a not in r]
+    assert new and {a[0] for a in new} <= {"victim", "instrument"}
+    # told to read mixed case as MUC-4 reads wire copy, it prunes there too
     pruned = arguments(with_roles(threshold=1.01, prune=1.0, prune_on="all"), cased)
-    roles = ("agent", "victim", "target", "instrument")
-    assert sum(a[0] in roles for e in pruned for a in e) < sum(a[0] in roles
-                                                              for e in rules for a in e)
+    assert sum(map(len, pruned)) < sum(map(len, rules))
 
 
 def test_one_boundary_per_head_and_no_nested_duplicates(with_roles):

@@ -66,8 +66,9 @@ def make_events(nlp: Language, name: str, roles: bool, roles_apply_to: str,
                 event_model: str | None) -> EventsComponent:
     """``roles_apply_to``: where the role model adds fillers, "all" text (default; its
     features do not read letter case) or only "uncased" wire copy; ``roles_prune_on``: where
-    it also drops rule fillers, "uncased" (default: MUC-4's answer-key conventions, which
-    modern news annotations do not share) or "all"; ``roles_prune`` drops rule arguments
+    it reads every role and prunes rule fillers, "uncased" (default: MUC-4's conventions,
+    which modern news annotation does not share; elsewhere it adds victims and instruments
+    only) or "all"; ``roles_prune`` drops rule arguments
     whose probability in their role is below it;
     ``event_threshold`` overrides the filter's trained decision threshold."""
     return EventsComponent(roles, roles_apply_to, roles_prune, roles_threshold, roles_model,
