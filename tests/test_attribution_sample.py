@@ -7,7 +7,9 @@ never the texts. The sample was drawn deterministically (documents in the order 
 SHA-256 of their id, at most two quotes and two claims each) after the issue-14 changes,
 so it measures the final system. The test re-extracts those documents from ../shared and
 checks that the share of right speakers stays at the level read by hand, and that no item
-names a source that cannot speak.
+names a source that cannot speak. A second sample (``fixtures/attribution_sample_fresh.json``,
+50 quotes and 50 claims from other documents, another hash order) was drawn and read after
+the first had been used to find error classes: it is the honest measure of the fixes.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from typing import Any
 
 import pytest
 
-FIXTURE = Path(__file__).parent / "fixtures" / "attribution_sample.json"
-#: Below the share read right when the sample was read (171 of 200, the fixture's "read"),
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Per fixture, the floor on the share of right speakers: below the share measured after the
+#: issue-14 fixes (first sample 181 of 200; the second, drawn fresh after the first had been
+#: read for error classes and before the fixes it led to, 86 of 100 when read, 92 after),
 #: with room for a couple of offsets that move when a span boundary changes.
-FLOOR = 0.82
+FLOORS = {"attribution_sample.json": 0.87, "attribution_sample_fresh.json": 0.88}
 
 
 def _documents(shared: Path, items: list[dict[str, Any]], sources: dict[str, str]
@@ -69,10 +73,11 @@ def _right(expected: str | None, names: list[str]) -> bool:
     return any(want in n.lower() or (len(n) > 3 and n.lower() in want) for n in names)
 
 
-def test_hand_read_attribution_sample(shared_dir):
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_hand_read_attribution_sample(shared_dir, name):
     from wirewatch.api import Document, extract_records
 
-    fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    fixture = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
     items = fixture["items"]
     docs = _documents(shared_dir, items, fixture["sources"])
     keys = sorted(docs)
@@ -82,9 +87,10 @@ def test_hand_read_attribution_sample(shared_dir):
     right = 0
     for item in items:
         found, _, names = _speaker(item, records[(item["set"], item["doc_id"])])
-        if found and _right(item["expected"], names):
+        # An item read as no attribution is also right when the system no longer makes it.
+        if (found and _right(item["expected"], names)) or (not found and item["expected"] is None):
             right += 1
-    assert right / len(items) >= FLOOR, f"{right}/{len(items)} speakers right"
+    assert right / len(items) >= FLOORS[name], f"{right}/{len(items)} speakers right"
     # No source that cannot speak: every named source is an actor or a place speaking for
     # its government.
     for key in ("quotes", "claims"):

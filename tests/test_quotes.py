@@ -351,3 +351,55 @@ def test_pronoun_speaker_is_the_person_the_story_follows(nlp):
     text = ("Mr Kennedy visits Dorset and Torbay. He said: “This is three-party politics.”")
     [q] = quotes(nlp, text)
     assert "Kennedy" in speaker_text(q)
+
+
+def test_attribution_after_the_quote_by_a_judgement_or_a_document(nlp):
+    """“...,” is the dry assessment of X; “...,” reads a memo: the noun's owner, the document."""
+    text = ("“The electorate are keener on the government than some party members,” is the dry "
+            "assessment of Graham Lane, leader of the Labour group.")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "Graham Lane"
+    text = ("“Jeremy said he was encountering a rather embarrassing problem,” reads a telephone "
+            "memo for Mr Heath.")
+    [q] = quotes(nlp, text)
+    assert "memo" in speaker_text(q)
+
+
+def test_quoted_phrase_inside_reported_speech_is_the_reporters(nlp):
+    """A quoted subject of reported content, or a second speech verb the parser joined to the
+    reported clause, belongs to the reporter -- not to the reported clause's subject."""
+    text = ("The “best person for the job” should be appointed lord chancellor, and not "
+            "necessarily a lawyer or MP, the courts minister has told MPs.")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "the courts minister"
+    text = ("The Tory leader said his front bench team had reached a view after holding a good "
+            "discussion, but admitted it was “not an easy issue”.")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "The Tory leader"
+
+
+def test_own_voice_quote_after_reported_speech_in_its_paragraph(nlp):
+    """A first-person quote opening a sentence right after reported speech (a speech verb or
+    "according to X") goes on with that speaker; a quote after narration gets none."""
+    text = ("After the meeting, Mr Fox said being able to close premises did not make an impact. "
+            "“If it's 12.30 on a Saturday morning there's not a lot of pain for us.”")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "Fox"
+    text = ("The problem, according to Mr Lane, is not Iraq but Mr Blair himself. "
+            "“I have a new slogan. That's what I am telling people on the doorstep.”")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "Mr Lane"
+    text = ("The council met on Monday to discuss the budget for the coming year. "
+            "“I have a new slogan. That's what I am telling people on the doorstep.”")
+    [q] = quotes(nlp, text)
+    assert q["speaker"] is None and q["speaker_span"] is None
+
+
+def test_he_is_a_titled_person_not_an_organisation(nlp):
+    """"Mr Cable" (which NER may tag an organisation) is the person a later "he" speaks for,
+    not the party named before."""
+    text = ("The plan forms part of a wider Lib Dems policy to help first time buyers.\n\n"
+            "Under the proposals, the average saving would be more than £1,000, according to "
+            "Mr Cable. “First time buyers are being squeezed out of the market,” he said.")
+    [q] = quotes(nlp, text)
+    assert "Cable" in speaker_text(q)

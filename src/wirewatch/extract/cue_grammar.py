@@ -62,6 +62,11 @@ def is_quote_cue(token: Token, cues: Cues) -> bool:
     """True for a verb that can introduce a direct quote (say, tell, call, ask ...)."""
     return token.pos_ == "VERB" and token.lemma_.lower() in cues.quote_verbs
 
+def _reports(token: Token, cues: Cues) -> bool:
+    """A verb that introduces speech or a claim."""
+    return token.pos_ == "VERB" and (is_quote_cue(token, cues) or cue_status(token, cues) is not None)
+
+
 def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
 
@@ -95,9 +100,15 @@ def subject_of(verb: Token, cues: Cues, max_hops: int = 4) -> Token | None:
         agent = agent_of(token) if hop > 0 else None
         if agent is not None:
             return agent
-        if token.dep_ not in _CLIMB_DEPS or token.head is token:
+        if token.dep_ not in _CLIMB_DEPS or token.head.i == token.i:
             return None
         head = token.head
+        if (token.dep_ == "conj" and head.dep_ == "ccomp" and head.head.i != head.i
+                and _reports(verb, cues) and _reports(head.head, cues)):
+            # "The Tory leader said his team had reached a view, but admitted it was ...":
+            # a speech verb the parser joined to the reported clause is the reporter's.
+            token = head.head
+            continue
         if token.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
             # "a spokesman saying ...": the noun speaks; "the recording calling ..." and
             # "criticised the law, saying ..." (a misattached participle) do not.

@@ -28,6 +28,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from wirewatch.extract.cue_grammar import (
+    FIRST_SECOND_PERSON,
     according_to_source,
     cue_status,
     is_quote_cue,
@@ -68,6 +69,9 @@ _SPEAKER_WORDS = frozenset({"i", "me", "my", "mine", "we", "us", "our", "ours", 
                             "yours", "i'm", "i’m", "let's", "let’s"})
 #: Dashes that sign a quote with its author ("“...” ― Jane Doe").
 _SIGN_DASHES = frozenset({"―", "—", "–", "-", "--"})
+#: How the parser hangs the name after an inverted speech verb when it does not make it the
+#: subject ("...," reads a telephone memo).
+_INVERTED_DEPS = frozenset({"dobj", "attr", "nsubj", "nsubjpass", "npadvmod", "appos", "oprd"})
 
 
 @dataclass
@@ -198,6 +202,13 @@ def _scan_single(
     return found
 
 
+def _one_paragraph(doc: Doc, q: _RawQuote, cue: Token) -> bool:
+    """True when no line break stands between a quote and a cue found through the parse
+    (the parser joins paragraphs the quote finder keeps apart)."""
+    lo, hi = min(q.start, cue.idx), max(q.end, cue.idx)
+    return "\n" not in doc.text[lo:hi]
+
+
 def _cue_text(cue: Token | None) -> str | None:
     if cue is None:
         return None
@@ -311,6 +322,15 @@ class QuoteFinder:
             # 'Andy Richards said the leaflet was ...' then a paragraph that is a quote: the
             # speaker of the reported speech that ends the paragraph before goes on.
             q.cue, subject = self._reported_before(prev_para, toks)
+        if (q.cue is None and subject is None and q.open_mark is not None
+                and q.open_mark > para[0] and self._opens_sentence(q, text, para)
+                and quoted.overlap(self._sentence_before(q, para, toks), q.open_mark) < _SCARE_CHARS
+                and self._speaks(q, toks)
+                and not (q.close_mark is not None and text[q.close_mark - 1] in ",?!")):
+            # 'Mr Fox said being able to close premises ... did not make an impact. "If it's
+            # 12.30 ... we ..."': a quote in the speaker's own voice that opens a sentence
+            # right after reported speech goes on with that speech's speaker.
+            q.cue, subject = self._reported_before((para[0], q.open_mark), toks)
         if q.cue is not None and subject is None:
             subject = subject_of(q.cue, self.cues)
         if subject is not None:
@@ -355,6 +375,10 @@ class QuoteFinder:
             src = according_to_source(t, self.cues) if first_word is t else None
             if src is not None:
                 return t, src
+            if comma_closed and first_word is t and t.lemma_ == "be":
+                judged = self._judgement_of(t)  # “...,” is the dry assessment of X
+                if judged is not None:
+                    return judged
             if t.pos_ not in ("VERB", "AUX"):
                 continue
             # “...,” Trump barked: after a comma-closed quote any verb of the adjacent
@@ -364,6 +388,9 @@ class QuoteFinder:
             subject = next((c for c in t.children if c.dep_ == "nsubj"), None)
             if subject is None and comma_closed and is_quote_cue(t, self.cues):
                 subject = self._inverted_name(t)  # “...,” said Eva, a student (misparsed)
+                if subject is None:  # “...,” reads a telephone memo (parsed as its object)
+                    subject = next((c for c in t.children if c.i > t.i and c.pos_ in (
+                        "NOUN", "PROPN") and c.dep_ in _INVERTED_DEPS), None)
             if subject is None and comma_closed and t.dep_ == "acl" and t.head.i == t.i - 1:
                 subject = t.head  # “...,” Trump barked: parsed as a verb modifying "Trump"
             if subject is None or subject.left_edge.i <= toks.at(q.close_mark):
@@ -387,6 +414,20 @@ class QuoteFinder:
                 break
             return t, subject
         return None, None
+
+    def _judgement_of(self, be: Token) -> tuple[Token, Token] | None:
+        """“...,” is the dry assessment of X / was the verdict of the committee: (the
+        attributing noun, X) when the copula's complement is a noun cue with an "of", "from"
+        or "by" object, else None."""
+        for noun in be.children:
+            if noun.dep_ != "attr" or noun.lemma_.lower() not in self.cues.noun_cues:
+                continue
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "by"):
+                    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if obj is not None:
+                        return noun, obj
+        return None
 
     def _signature(
         self, i: int, para: tuple[int, int], toks: _DocTokens
@@ -511,9 +552,16 @@ class QuoteFinder:
         if not inside:
             return None, None
         root = min(inside, key=lambda t: len(list(t.ancestors)))
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX") \
+                and not i <= root.head.i <= j:
+            # 'The "best person for the job" should be appointed ..., the minister has told
+            # MPs': a quoted subject of reported content.
+            outer = self._reporting_clause(root.head)
+            if outer is not None and _one_paragraph(doc, q, outer[0]):
+                return outer
         token = root
         for _ in range(3):
-            if token.dep_ not in self._GOVERNED_BY or token.head is token:
+            if token.dep_ not in self._GOVERNED_BY or token.head.i == token.i:
                 return None, None
             token = token.head
             if i <= token.i <= j:
@@ -522,11 +570,32 @@ class QuoteFinder:
                 subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
                 if subject is None and token.dep_ in ("advcl", "acl", "xcomp", "conj"):
                     subject = subject_of(token, self.cues)  # "defended the move saying ..."
+                outer = self._reporting_clause(token)
+                if outer is not None and _one_paragraph(doc, q, outer[0]):
+                    return outer
                 if subject is not None and not (i <= subject.i <= j) and subject.pos_ != "PRON" \
                         or (subject is not None and subject.lower_ in self.cues.person_pronouns):
                     return token, subject
                 return None, None
         return None, None
+
+    def _reporting_clause(self, verb: Token) -> tuple[Token, Token] | None:
+        """(cue, its subject) when ``verb`` is (in) the reported content of a reporting verb:
+        a quoted phrase inside reported speech is the reporter's ("The Tory leader said his
+        front bench team had reached a “collective view”" is the Tory leader's)."""
+        token = verb
+        found: tuple[Token, Token] | None = None
+        for _ in range(4):  # the outermost reporter: "X said the US had agreed to ..."
+            if token.dep_ not in ("ccomp", "conj", "xcomp") or token.head.i == token.i:
+                break
+            token = token.head
+            if token.pos_ == "VERB" and (is_quote_cue(token, self.cues)
+                                         or cue_status(token, self.cues) is not None):
+                subject = subject_of(token, self.cues)
+                if subject is None or subject.lower_ in FIRST_SECOND_PERSON:
+                    break
+                found = (token, subject)
+        return found
 
     def _reported_before(self, para: tuple[int, int], toks: _DocTokens
                          ) -> tuple[Token | None, Token | None]:
@@ -538,12 +607,33 @@ class QuoteFinder:
         for t in reversed(sent):
             if t.idx < para[0]:
                 break
+            src = according_to_source(t, self.cues)
+            if src is not None:  # "The problem, according to Mr Lane, is ... “I ...”"
+                return t, src
             if cue_status(t, self.cues) is None and not is_quote_cue(t, self.cues):
                 continue
             subject = next((c for c in t.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject.lower_ not in ("i", "we", "you"):
                 return t, subject
         return None, None
+
+    @staticmethod
+    def _sentence_before(q: _RawQuote, para: tuple[int, int], toks: _DocTokens) -> int:
+        """Where the sentence before the quote's opening mark starts (not before its
+        paragraph)."""
+        assert q.open_mark is not None
+        i = toks.at(q.open_mark) - 1
+        doc = toks.doc
+        while i > 0 and (doc[i].is_space or doc[i].is_punct) and doc[i].idx > para[0]:
+            i -= 1
+        return max(para[0], doc[i].sent.start_char)
+
+    @staticmethod
+    def _opens_sentence(q: _RawQuote, text: str, para: tuple[int, int]) -> bool:
+        """True when the quote's opening mark follows a sentence's end in its paragraph."""
+        assert q.open_mark is not None
+        before = text[para[0] : q.open_mark].rstrip()
+        return before.endswith((".", "!", "?"))
 
     @staticmethod
     def _inverted_name(verb: Token) -> Token | None:

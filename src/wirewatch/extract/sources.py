@@ -211,6 +211,9 @@ class SourceResolver:
             return True
         if token.ent_type_ == "PERSON":
             return True
+        if token.tag_ == "NNP" and any(c.dep_ == "compound" and c.lower_ in self.cues.person_titles
+                                       for c in token.children):
+            return True
         return token.tag_ == "NN" and token.lemma_.lower() in self.cues.person_nouns
 
     def _salient_person(self, pronoun: Token) -> Token | None:
@@ -230,13 +233,16 @@ class SourceResolver:
             for t in s:
                 if n == 0 and t.i >= pronoun.i:
                     break
-                if t.dep_ not in ("nsubj", "nsubjpass") or self.quoted.contains(t.idx):
+                if self.quoted.contains(t.idx):
+                    continue
+                if t.dep_ not in ("nsubj", "nsubjpass") and not (
+                        t.dep_ == "pobj" and t.head.head.lower_ == "according"):
                     continue
                 if t.lower_ in self.cues.pronouns or not self._is_person(t):
                     continue
                 head = t.head
                 depth = 0
-                while head.head is not head and depth < 8:
+                while head.head.i != head.i and depth < 8:  # (spaCy makes a new Token per access)
                     head, depth = head.head, depth + 1
                 found.append((depth, -t.i, t))
             if found:
@@ -332,6 +338,13 @@ class SourceResolver:
             subject = self._salient_person(token)
             if subject is not None:
                 return self._resolve(subject)  # a name, not a pronoun: no loop
+            # Coreference that takes "he" for an organisation ("the Lib Dems") is wrong.
+            eid = self._entity_of([token]) if self.token_entity is not None else None
+            if eid is not None and (self._entity(eid) or {}).get("type") not in (None, "PERSON"):
+                antecedent = self._nearest("PERSON", token.i)
+                if antecedent is None:
+                    return Source(token.text, None, None)
+                return self._from_span(antecedent, self._entity_of([antecedent.root]))
         if self.token_entity is not None:
             # Only the head (or its appositive name) decides: "the UK Independent" is not the UK.
             eid = self._entity_of([token, *appos])

@@ -46,6 +46,8 @@ class Cues:
     person_nouns: frozenset[str] = frozenset()
     #: Named buildings that stand for the power they house ("the White House said").
     speaking_facilities: frozenset[str] = frozenset()
+    #: Titles that make the name they head a person's ("Mr Cable", which NER may call an ORG).
+    person_titles: frozenset[str] = frozenset()
 
 
 def parse_cues(raw: Mapping[str, Any]) -> Cues:
@@ -78,6 +80,7 @@ def parse_cues(raw: Mapping[str, Any]) -> Cues:
         speaking_place_features=frozenset(str(f) for f in raw.get("speaking_place_features", ())),
         person_nouns=frozenset(str(w).lower() for w in raw.get("person_nouns", ())),
         speaking_facilities=frozenset(str(f).lower() for f in raw.get("speaking_facilities", ())),
+        person_titles=frozenset(str(w).lower() for w in raw.get("person_titles", ())),
     )
 
 
