@@ -403,3 +403,16 @@ def test_he_is_a_titled_person_not_an_organisation(nlp):
             "Mr Cable. “First time buyers are being squeezed out of the market,” he said.")
     [q] = quotes(nlp, text)
     assert "Cable" in speaker_text(q)
+
+
+def test_speaker_names_the_parser_hangs_elsewhere(nlp):
+    """A name right before "said" that the parser made a participle's object, and a speech
+    verb parsed as modifying the name before it, still name the speaker."""
+    text = ("The Conservatives insisted on it.\n\nSpeaking in Harrogate Mr Kennedy said: “People "
+            "want a credible, principled political party.”")
+    [q] = quotes(nlp, text)
+    assert speaker_text(q) == "Kennedy"
+    text = ("Writer Neil Coppendale, from West Sussex, asked of the Iraq war: “Tens of thousands of "
+            "innocent men, women and children died - how do you manage to sleep at night?”")
+    [q] = quotes(nlp, text)
+    assert "Coppendale" in speaker_text(q)

@@ -173,3 +173,21 @@ def test_watch_ingests_a_new_item_exactly_once_across_polls(tmp_path: Path, site
         hits = {h["doc_id"] for h in store.search("Kano OR Gao", raw=True)}
     assert hits == {f"{site.base}/kano", f"{site.base}/gao"}  # the copy stored once
     assert poll() == [] and site.hits["/gao"] == 1
+
+
+def test_they_speaks_for_the_group_subject_before_it():
+    """"they" stands for a speaking group subject of the sentences before (a coordination
+    of people, a plural person noun); not for things."""
+    from wirewatch.api import Document, extract_records
+
+    text = ("Tony Blair and Gordon Brown are trying to stuff the genie back into the bottle.\n\n"
+            "Along with senior colleagues, they are insisting their only job is to win the "
+            "next election.")
+    [record] = extract_records([Document(id="a", text=text)])
+    [claim] = [c for c in record["claims"] if c["span"]["text"].startswith("their only job")]
+    assert claim["source"] == "Tony Blair"
+    assert claim["source_mention"]["text"] == "they"
+    text = "The files are believed to contain security details. They said the files were lost."
+    [record] = extract_records([Document(id="b", text=text)])
+    [claim] = [c for c in record["claims"] if c["span"]["text"].startswith("the files were")]
+    assert claim["source_span"] is None

@@ -62,6 +62,31 @@ def is_quote_cue(token: Token, cues: Cues) -> bool:
     """True for a verb that can introduce a direct quote (say, tell, call, ask ...)."""
     return token.pos_ == "VERB" and token.lemma_.lower() in cues.quote_verbs
 
+def _introduces_colon(verb: Token, cues: Cues) -> bool:
+    """A speech verb hanging on a person's name whose phrase ends on a colon ("Neil
+    Coppendale, from West Sussex, asked of the Iraq war: ..."): it introduces that person's
+    words, whether the parser reads it as a participle or not."""
+    if not is_quote_cue(verb, cues) or verb.head.ent_type_ != "PERSON":
+        return False
+    end = verb.right_edge.i + 1
+    return end < len(verb.doc) and verb.doc[end].text == ":"
+
+
+def _name_before(verb: Token, cues: Cues) -> Token | None:
+    """A person's name right before a speech verb that the parser left without a subject
+    ("Speaking in Harrogate Mr Kennedy said:", the name parsed as the participle's object):
+    that name, else None."""
+    if verb.i == 0 or not is_quote_cue(verb, cues):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children):
+        return None
+    name = verb.doc[verb.i - 1]
+    if name.pos_ != "PROPN" or name.head.i == verb.i:
+        return None
+    titled = any(c.dep_ == "compound" and c.lower_ in cues.person_titles for c in name.children)
+    return name if name.ent_type_ == "PERSON" or titled else None
+
+
 def _reports(token: Token, cues: Cues) -> bool:
     """A verb that introduces speech or a claim."""
     return token.pos_ == "VERB" and (is_quote_cue(token, cues) or cue_status(token, cues) is not None)
@@ -86,7 +111,7 @@ def subject_of(verb: Token, cues: Cues, max_hops: int = 4) -> Token | None:
     claimed ..., saying ..."), so we climb a few heads. A passive reporting verb without an
     agent ("it was reported that") has no source.
     """
-    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and not _introduces_colon(verb, cues):
         return None  # "a suspect believed to have ...": the noun is what is believed
     token = verb
     for hop in range(max_hops + 1):
@@ -97,6 +122,10 @@ def subject_of(verb: Token, cues: Cues, max_hops: int = 4) -> Token | None:
                 return c
         if hop == 0 and is_passive(token):
             return agent_of(token)
+        if hop == 0:
+            named = _name_before(token, cues)
+            if named is not None:
+                return named
         agent = agent_of(token) if hop > 0 else None
         if agent is not None:
             return agent
@@ -116,6 +145,11 @@ def subject_of(verb: Token, cues: Cues, max_hops: int = 4) -> Token | None:
             while before > 0 and token.doc[before].is_quote:  # '“apostate,” threatening'
                 before -= 1
             after_comma = before >= 0 and token.doc[before].text == ","
+            if token.tag_ in ("VBD", "VBN") and head.ent_type_ == "PERSON" and token.i == verb.i:
+                # "Writer Neil Coppendale, from West Sussex, asked of the war: ...": a past
+                # tense verb (or "asked" read as a participle: then what he answers) that
+                # modifies the name of the person it follows is that person's.
+                return head
             if head.lemma_.lower() not in cues.self_report_nouns and not after_comma:
                 return head
         if token.dep_ == "xcomp":

@@ -255,6 +255,47 @@ class SourceResolver:
                 return (named[-1] if n == 0 else named[0]).root
         return None
 
+    #: Plural pronouns that may stand for a group named as a subject before them.
+    GROUP_PRONOUNS = frozenset({"they", "them"})
+
+    def _speaking_group(self, token: Token) -> bool:
+        """A subject that names people or organisations in the plural: a coordination
+        with a person or organisation in it ("Tony Blair and Gordon Brown"), or a plural
+        person noun or named group ("officials", "the Lib Dems")."""
+        if any(c.dep_ == "conj" for c in token.children):
+            return any(self._is_person(t) or t.ent_type_ in ("ORG", "NORP")
+                       for t in (token, *token.conjuncts))
+        if token.tag_ in ("NNS", "NNPS"):
+            return token.lemma_.lower() in self.cues.person_nouns or token.ent_type_ in (
+                "ORG", "NORP", "PERSON")
+        return False
+
+    def _salient_group(self, pronoun: Token) -> Token | None:
+        """For "they", the group subject of the nearest earlier clause (this sentence's
+        earlier clauses first, then up to two sentences back), main clause first; None
+        when the nearest subjects there are no speaking group (things, events)."""
+        doc = pronoun.doc
+        sents = [pronoun.sent]
+        while len(sents) <= 2 and sents[-1].start > 0:
+            sents.append(doc[sents[-1].start - 1].sent)
+        for n, s in enumerate(sents):
+            found: list[tuple[int, int, Token]] = []
+            for t in s:
+                if n == 0 and t.i >= pronoun.i:
+                    break
+                if t.dep_ not in ("nsubj", "nsubjpass") or self.quoted.contains(t.idx):
+                    continue
+                if t.lower_ in self.cues.pronouns:
+                    continue
+                head, depth = t.head, 0
+                while head.head.i != head.i and depth < 8:
+                    head, depth = head.head, depth + 1
+                found.append((depth, -t.i, t))
+            if found:
+                best = min(found)[2]
+                return best if self._speaking_group(best) else None
+        return None
+
     def _from_span(self, span: Span, eid: str | None) -> Source:
         if eid is not None:
             named = self.named_mention(eid)
@@ -345,6 +386,12 @@ class SourceResolver:
                 if antecedent is None:
                     return Source(token.text, None, None)
                 return self._from_span(antecedent, self._entity_of([antecedent.root]))
+        if lower in self.GROUP_PRONOUNS:
+            # "Tony Blair and Gordon Brown are trying ... they are insisting": the group the
+            # sentences before have as their subject.
+            group = self._salient_group(token)
+            if group is not None:
+                return self._from_span(noun_phrase(group), self._entity_of([group]))
         if self.token_entity is not None:
             # Only the head (or its appositive name) decides: "the UK Independent" is not the UK.
             eid = self._entity_of([token, *appos])
