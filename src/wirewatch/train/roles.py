@@ -67,7 +67,6 @@ def end_scores(rows: list[dict[str, Any]], docs: list[Doc | None], weights: np.n
                thresholds: Iterable[float] = THRESHOLDS) -> dict[float, float]:
     """GRIT CEAF-REE micro F1 of the pipeline with these weights, per decision threshold."""
     from wirewatch.eval.muc4 import predicted_templates, score_muc4
-    from wirewatch.pipeline.record import to_record
 
     out: dict[float, float] = {}
     for threshold in thresholds:
@@ -76,12 +75,10 @@ def end_scores(rows: list[dict[str, Any]], docs: list[Doc | None], weights: np.n
         for row, doc in zip(rows, docs, strict=True):
             if doc is None:
                 continue
-            saved = doc._.ww_events
-            events = copy.deepcopy(saved)
+            events = copy.deepcopy(get_list(doc, "ww_events"))
             reader.refine(doc, events)
-            doc._.ww_events = events
-            record = to_record(Document(id=row["docid"], text=row["doctext"]), doc)
-            doc._.ww_events = saved
+            # what the scorer reads of a record: its events and its entities' types
+            record = {"events": events, "entities": get_list(doc, "ww_entities")}
             predictions[row["docid"]] = predicted_templates(record)
         out[threshold] = score_muc4(rows, predictions)["micro"]["f1"]
     return out
