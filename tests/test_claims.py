@@ -364,3 +364,15 @@ def test_quote_inside_a_report_is_carried_by_it(nlp):
     [quote] = doc._.ww_quotes
     assert quote["span"]["text"] == "We will not negotiate."
     assert [link["name"] for link in doc._.ww_quote_via[quote["id"]]] == ["The Guardian"]
+
+
+def test_an_aim_or_a_decision_is_no_claim(nlp):
+    """What a subject seeks, decides or votes for is what it means to do, not a statement;
+    what it says it will do still is."""
+    for text in ("The police had also sought to overturn a breach of human rights ruling.",
+                 "MPs are deciding whether to recommend a new system of quotas.",
+                 "Tories and some Labour MPs are poised to vote against the plans.",
+                 "Anglers could find themselves prosecuted under plans to curb cruelty."):
+        assert claims(nlp, text) == [], text
+    [claim] = claims(nlp, "The police said they would appeal against the ruling.")
+    assert claim["source"] == "The police"

@@ -323,6 +323,27 @@ def according_content(according: Token) -> Span | None:
     return clause
 
 
+#: Words that open an aim's content ("sought to ...", "deciding whether to ...").
+_AIM_OPENERS = frozenset({"to", "whether", "how", "what", "when", "where"})
+_REFLEXIVES = frozenset({"themselves", "himself", "herself", "itself", "ourselves",
+                         "myself", "yourself", "yourselves"})
+
+
+def _intention(anchor: Token, content: Span, cues: Cues) -> bool:
+    """True for the content of an aim, decision or action verb that is no statement: an
+    infinitive or "whether" clause, the object of a vote, a reflexive after "find"."""
+    if anchor.dep_ in ("xcomp", "ccomp") and anchor.tag_ == "VB" \
+            and anchor.head.lemma_.lower() in cues.intention_verbs:
+        return True  # "are deciding whether to recommend ...": the cue is itself the aim
+    lemma = anchor.lemma_.lower()
+    if anchor.pos_ != "VERB" or lemma not in cues.intention_verbs:
+        return False
+    first = content[0].lower_
+    if first in _AIM_OPENERS or lemma == "vote":
+        return True
+    return first in _REFLEXIVES
+
+
 class ClaimFinder:
     """Attributed indirect statements: lexicon loaded once, stateless per document."""
 
@@ -360,6 +381,8 @@ class ClaimFinder:
             content = paras.clip(content, para_of or anchor) if content is not None else None
             if content is None or not any(t.is_alpha for t in content):
                 return
+            if _intention(anchor, content, cues):
+                return  # "police sought to overturn ...": an aim, not a statement
             start, end = content.start_char, content.end_char
             # A content that is (nearly) all direct quote is the quote's; one that only
             # embeds quoted words ("said the plan was “a disaster” for farmers") is a claim.

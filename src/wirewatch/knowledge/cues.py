@@ -48,6 +48,8 @@ class Cues:
     speaking_facilities: frozenset[str] = frozenset()
     #: Titles that make the name they head a person's ("Mr Cable", which NER may call an ORG).
     person_titles: frozenset[str] = frozenset()
+    #: Aim, decision and action verbs whose infinitive or "whether" content is no claim.
+    intention_verbs: frozenset[str] = frozenset()
 
 
 def parse_cues(raw: Mapping[str, Any]) -> Cues:
@@ -81,6 +83,7 @@ def parse_cues(raw: Mapping[str, Any]) -> Cues:
         person_nouns=frozenset(str(w).lower() for w in raw.get("person_nouns", ())),
         speaking_facilities=frozenset(str(f).lower() for f in raw.get("speaking_facilities", ())),
         person_titles=frozenset(str(w).lower() for w in raw.get("person_titles", ())),
+        intention_verbs=frozenset(str(w).lower() for w in raw.get("intention_verbs", ())),
     )
 
 
