@@ -9,7 +9,10 @@ so it measures the final system. The test re-extracts those documents from ../sh
 checks that the share of right speakers stays at the level read by hand, and that no item
 names a source that cannot speak. A second sample (``fixtures/attribution_sample_fresh.json``,
 50 quotes and 50 claims from other documents, another hash order) was drawn and read after
-the first had been used to find error classes: it is the honest measure of the fixes.
+the first had been used to find error classes: it is the honest measure of the fixes made
+from the first alone; some later fixes were read off its errors, so a third sample
+(``fixtures/attribution_sample_third.json``, 25 quotes and 25 claims, read after every fix)
+measures the final system.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 #: issue-14 fixes (first sample 181 of 200; the second, drawn fresh after the first had been
 #: read for error classes and before the fixes it led to, 86 of 100 when read, 92 after),
 #: with room for a couple of offsets that move when a span boundary changes.
-FLOORS = {"attribution_sample.json": 0.87, "attribution_sample_fresh.json": 0.88}
+#: The third (50 items, drawn and read after every fix) read 47 of 50.
+FLOORS = {"attribution_sample.json": 0.87, "attribution_sample_fresh.json": 0.88,
+          "attribution_sample_third.json": 0.88}
 
 
 def _documents(shared: Path, items: list[dict[str, Any]], sources: dict[str, str]
