@@ -223,3 +223,17 @@ def test_a_directional_part_of_a_city_is_the_city():
 def test_a_bare_capital_dateline_is_the_capital():
     [dateline] = _names("WASHINGTON — Lawmakers passed a bill taxing bonuses.", "WASHINGTON")
     assert dateline["feature"] == "PPLC" and dateline["admin1"] == "District of Columbia"
+
+
+def test_country_named_only_by_local_vocabulary_carries_its_cue():
+    """A text that names no place but writes like one country's local news ("upazila",
+    "Awami League") places its events in that country, with the cue as evidence."""
+    from wirewatch.resolve.geocode import document_country
+
+    text = "Two Awami League activists were hacked in a clash at Kalukhali upazila on Friday."
+    loc = document_country(text)
+    assert loc is not None and loc["country_code"] == "BD" and loc["precision"] == "country"
+    assert loc["span"] is None
+    cue = loc["inferred_from"]
+    assert text[cue["start"]:cue["end"]] == cue["text"] == "Awami League"
+    assert document_country("The committee met on Friday to discuss the budget.") is None

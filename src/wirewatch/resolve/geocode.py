@@ -24,7 +24,7 @@ from wirewatch.resolve.place_scoring import (
     Resolver,
     _location_dict,
     ordered_location,
-    text_country,
+    text_country_cue,
 )
 
 __all__ = ["PlaceRecognizer", "document_country", "geocode_names"]
@@ -82,16 +82,20 @@ DOCUMENT_COUNTRY_HITS = 1
 
 
 def document_country(text: str, gazetteer: Gazetteer | None = None) -> dict[str, Any] | None:
-    """A country-level Location (no span) for a text whose local-news vocabulary names one
-    country clearly (DOCUMENT_COUNTRY_HITS distinct cues), else None."""
-    cc = text_country(text, DOCUMENT_COUNTRY_HITS)
-    if cc is None:
+    """A country-level Location for a text whose local-news vocabulary names one country
+    clearly (DOCUMENT_COUNTRY_HITS distinct cues), else None. It names no toponym, so its
+    ``span`` is null; ``inferred_from`` holds the cue word that named the country ("BJP"),
+    the evidence an analyst checks before trusting it."""
+    found = text_country_cue(text, DOCUMENT_COUNTRY_HITS)
+    if found is None:
         return None
+    cc, (start, end) = found
     country = (gazetteer or Gazetteer.load()).country(cc)
     if country is None or country.lat is None:
         return None
     loc = _location_dict(country, country.name)
     loc["span"] = None
+    loc["inferred_from"] = {"start": start, "end": end, "text": text[start:end]}
     return ordered_location(loc)
 
 

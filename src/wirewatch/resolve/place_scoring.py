@@ -113,14 +113,23 @@ def _country_patterns() -> tuple[int, dict[str, re.Pattern[str]]]:
 def text_country(text: str, min_hits: int | None = None) -> str | None:
     """The country whose local-news vocabulary the text uses most (at least ``min_hits``
     distinct cues, by default the data file's), else None."""
+    found = text_country_cue(text, min_hits)
+    return found[0] if found else None
+
+
+def text_country_cue(text: str, min_hits: int | None = None
+                     ) -> tuple[str, tuple[int, int]] | None:
+    """As ``text_country``, with the offsets of the first cue found for that country: the
+    evidence an analyst is shown for a country the text never names."""
     default_hits, patterns = _country_patterns()
     need = default_hits if min_hits is None else min_hits
-    best, best_hits = None, need - 1
+    best, best_hits, first = None, need - 1, (0, 0)
     for cc, pattern in patterns.items():
-        hits = len(set(pattern.findall(text)))
+        matches = list(pattern.finditer(text))
+        hits = len({m.group(0) for m in matches})
         if hits > best_hits:
-            best, best_hits = cc, hits
-    return best
+            best, best_hits, first = cc, hits, (matches[0].start(), matches[0].end())
+    return (best, first) if best is not None else None
 
 
 def is_demonym(key: str, words: frozenset[str]) -> bool:
