@@ -220,3 +220,54 @@ def test_stated_victims_without_a_trigger(wirewatch_nlp):
     assert names("Nicholas Prato, Kyle Zientek and Nicholas Piring are hospitalized.") == [
         "Nicholas Prato", "Kyle Zientek", "Nicholas Piring"]
     assert names("The shooter has been identified as John Lander of Rochester.") == []
+
+
+# -- South Asian local-news wording (ACLED-style notes) ---------------------------------------
+
+def triggers_of(record: dict) -> list[tuple[str, str, str]]:
+    return [(e["type"], e["factuality"], e["trigger"]["text"]) for e in record["events"]]
+
+
+def test_riot_and_protest_wording(analyse_rules):
+    """Attacks on property and South Asian protest forms are events; the same verbs used
+    figuratively are not."""
+    cases = {
+        "Hartal supporters vandalised six vehicles in Lakshmipur.": ("ASSAULT", "vandalised"),
+        "Two buses were set on fire in front of the party office.": ("ASSAULT", "set on fire"),
+        "Blockaders set alight five vehicles in Chittagong.": ("ASSAULT", "set alight"),
+        "He was hacked to death by miscreants in Khulna.": ("ASSAULT", "hacked to death"),
+        "Assailants hurled cocktails in front of a restaurant.": ("ASSAULT", "hurled cocktails"),
+        "Police lathicharged the teachers in Patna.": ("ASSAULT", "lathicharged"),
+        "Activists gheraoed the BDO office in Kolkata.": ("PROTEST", "gheraoed"),
+        "Members of the union staged a dharna outside the office.": ("PROTEST", "dharna"),
+        "Students formed a human chain in front of the school.": ("PROTEST", "human chain"),
+        "Workers went on strike at the factory on Monday.": ("PROTEST", "went on strike"),
+        "The party brought out a procession in the city.": ("PROTEST", "procession"),
+    }
+    for text, (type_, trigger) in cases.items():
+        found = triggers_of(analyse_rules(text))
+        assert (type_, "actual", trigger) in found, (text, found)
+    for text in ("Fans hurled abuse at the referee.", "The critic blasted the film.",
+                 "The film is set on an island."):
+        assert triggers_of(analyse_rules(text)) == [], text
+
+
+def test_protest_purpose_is_as_factual_as_its_action(analyse_rules):
+    """'blocked the highway to protest' reports a protest; 'plan to protest' and 'threatened
+    to protest' do not, and a purpose of killing says nothing about a killing."""
+    def protest(text: str) -> list[str]:
+        return [f for t, f, _ in triggers_of(analyse_rules(text)) if t == "PROTEST"]
+
+    assert protest("Farmers blocked a nearby highway to protest against fertiliser "
+                   "shortages.") == ["actual"]
+    assert protest("Parents began to protest outside the school.") == ["actual"]
+    assert protest("Unions plan to protest next week.") == ["future"]
+    assert protest("The union threatened to protest on Monday.") == ["future"]
+    killed = [f for t, f, _ in triggers_of(analyse_rules(
+        "Gunmen stormed the village to kill the headman.")) if t == "ASSAULT"]
+    assert "future" in killed
+
+
+def test_protests_someone_staged_are_not_a_pattern(analyse_rules):
+    record = analyse_rules("Members of the party staged protests in Amritsar.")
+    assert [e["generic"] for e in record["events"] if e["type"] == "PROTEST"] == [False]

@@ -444,6 +444,8 @@ class EventExtractor:
         if location and location.get("precision") in LOCAL_PRECISIONS:
             return False
         token = event.primary.token
+        if token.dep_ == "dobj" and token.head.tag_ == "VBD":
+            return False  # what someone did, once: "staged protests", "held human chains"
         return token.tag_ in ("NNS", "NNPS") and not any(
             c.dep_ in ("det", "nummod", "poss") for c in token.children)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from wirewatch.knowledge.lexicons import FactualityLexicon, factuality_lexicon
+from wirewatch.knowledge.lexicons import FactualityLexicon, factuality_lexicon, trigger_lexicon
 
 
 def factuality(token: Token) -> str:
@@ -25,6 +25,9 @@ def factuality(token: Token) -> str:
     if token.tag_ == "VB" and not any(
             c.dep_ in ("nsubj", "nsubjpass", "aux") and c.lower_ not in ("to",)
             for c in token.children):
+        purpose = _protest_purpose(token, words)
+        if purpose is not None:
+            return purpose
         return "future"  # an imperative or bare infinitive: "target the apostates", "to kill"
     # Walk up the governing chain: "threatening (imminent) attacks", "calls on X to kill".
     node, hops = token, 0
@@ -48,6 +51,27 @@ def factuality(token: Token) -> str:
            if c.dep_ in ("amod", "compound")):
         return "future"
     return "actual"
+
+
+def _protest_purpose(token: Token, words: FactualityLexicon) -> str | None:
+    """A protest infinitive that names what a stated action was ("blocked the highway to
+    protest against ...", "went on strike to protest", "began to protest") is as factual as
+    that action: the blocking is the protest. Only protests: "stormed the village to kill"
+    does not say anyone was killed. None when the rule does not apply."""
+    sense = trigger_lexicon().verbs.get(token.lemma_.lower())
+    head = token.head
+    if sense is None or sense.type != "PROTEST" or head is token \
+            or token.dep_ not in ("advcl", "xcomp") or head.pos_ != "VERB" \
+            or head.tag_ not in ("VBD", "VBZ", "VBP", "VBN"):
+        return None
+    lemma = head.lemma_.lower()
+    if lemma in words.future_governors:
+        return "future"
+    if lemma in words.hypothetical_governors:
+        return "hypothetical"
+    if lemma in words.negators:
+        return "negated"
+    return factuality(head)
 
 
 def _negated(token: Token, words: FactualityLexicon) -> bool:

@@ -15,8 +15,9 @@ from spacy.tokens import Span, Token
 from wirewatch.contract import VIOLENT_TYPES
 from wirewatch.knowledge.lexicons import TriggerSense, trigger_lexicon
 
-#: Parts of a phrasal trigger may attach as particle, preposition or object.
-_PHRASAL_DEPS = frozenset({"prt", "prep", "dobj", "advmod", "oprd"})
+#: Parts of a phrasal trigger may attach as particle, preposition or object ("set alight" is
+#: often parsed with an unlabelled dependent).
+_PHRASAL_DEPS = frozenset({"prt", "prep", "dobj", "advmod", "oprd", "acomp", "dep"})
 
 
 @dataclass
@@ -49,19 +50,28 @@ def find_triggers(sent: Span) -> list[Trigger]:
             if token.dep_ in ("amod", "compound"):  # "the burned-out shells"
                 continue
             for child in token.children:
-                if child.dep_ in _PHRASAL_DEPS:
-                    key = f"{lemma} {child.lower_}"
-                    if key in phrasal:
-                        sense = phrasal[key]
-                        end = max(end, child.i + 1)
-                        break
+                if child.dep_ not in _PHRASAL_DEPS:
+                    continue
+                # verb + preposition + object first: "set on fire", "went on strike"
+                objects = [g for g in child.children if g.dep_ == "pobj"] \
+                    if child.dep_ == "prep" else []
+                key3 = next((f"{lemma} {child.lower_} {g.lemma_.lower()}" for g in objects
+                             if f"{lemma} {child.lower_} {g.lemma_.lower()}" in phrasal), None)
+                key = key3 or f"{lemma} {child.lower_}"
+                if key in phrasal:
+                    sense = phrasal[key]
+                    end = max(end, child.i + 1, *(g.i + 1 for g in objects if key3))
+                    break
             if sense is None:
                 sense = verbs.get(lemma) or phrasal.get(lemma)
         elif token.pos_ in ("NOUN", "PROPN"):
             if token.pos_ == "PROPN" and token.ent_type_:
                 continue
             compounds = [c for c in token.children if c.dep_ == "compound" and c.i < token.i]
-            for comp in compounds:
+            # two-word names may also be read as adjective + noun ("human chain")
+            modifiers = compounds + [c for c in token.children
+                                     if c.dep_ == "amod" and c.i == token.i - 1]
+            for comp in modifiers:
                 key = f"{comp.lower_} {lemma}"
                 if key in nouns:
                     sense, start = nouns[key], comp.i
