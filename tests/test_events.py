@@ -271,3 +271,22 @@ def test_protest_purpose_is_as_factual_as_its_action(analyse_rules):
 def test_protests_someone_staged_are_not_a_pattern(analyse_rules):
     record = analyse_rules("Members of the party staged protests in Amritsar.")
     assert [e["generic"] for e in record["events"] if e["type"] == "PROTEST"] == [False]
+
+
+def test_inherited_place_does_not_split_an_elaboration_from_its_incident(analyse):
+    """A sentence with no place of its own ("ferried the wounded") elaborates the lead's
+    bombing; the article's main place it inherits must not make it an incident of its own
+    that a recalled, earlier attack then joins."""
+    text = ("A car bomb exploded at a police checkpoint in Mogadishu on Thursday, killing "
+            "seven people. Ambulance crews ferried the wounded to hospitals across the city. "
+            "The attack was the deadliest since December, when a suicide bomber struck a "
+            "restaurant near the palace.")
+    record = analyse(text, published="2025-03-14")
+    check_contract(record, text)
+    bombing = next(e for e in events_of(record, "ASSAULT", "actual")
+                   if e["casualties"]["killed"] == 7)
+    assert "wounded" in [m["text"] for m in bombing["mentions"]]
+    for event in record["events"]:
+        if event is not bombing:
+            assert "wounded" not in [m["text"] for m in event["mentions"]]
+            assert event["trigger"]["text"] != "wounded"

@@ -34,6 +34,7 @@ from wirewatch.extract.situate import (
     more_specific_time,
     pick_location,
     pick_time,
+    with_main_place,
 )
 from wirewatch.extract.status import (
     apply_status,
@@ -411,6 +412,11 @@ class EventExtractor:
         generic = self._generic(event, casualties, location, time)
         if time is None and event.factuality == "actual" and not generic:
             time = _report_time(doc)
+        if event.factuality == "actual" and not generic:
+            # The article's main place, when its own sentences name none or only an area
+            # holding it. Given here, after merging and the generic test, which look at
+            # own places only.
+            location = with_main_place(doc, location)
         record = {
             "id": f"v{n}", "type": event.type, "mode": event.mode,
             "generic": generic,

@@ -64,10 +64,13 @@ def in_sentence(items: list[dict], sent: Span) -> list[dict]:
 
 
 def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dict | None]:
-    """(the event's place arguments, its location): in-clause first, most specific."""
+    """(the event's place arguments, its location): in-clause first, most specific. An
+    event whose sentence names no place has none of its own here; the article's main place
+    (``main_place``) is given to it only once mentions are merged into incidents, so an
+    inherited place never makes two mentions look like different incidents or the same."""
     places = in_sentence(get_list(doc, "ww_locations"), sent)
     if not places:
-        return [], main_place(doc)
+        return [], None
     lo, hi = clause_range(trigger)
 
     usable = [p for p in places if lo <= p["span"]["start"] < hi
@@ -182,6 +185,18 @@ def compatible_places(a: dict | None, b: dict | None) -> bool:
         return False
     both_points = a.get("precision") in ("point", "city") and b.get("precision") in ("point", "city")
     return not (both_points and a.get("geonameid") != b.get("geonameid"))
+
+
+def with_main_place(doc: Doc, own: dict | None) -> dict | None:
+    """An event's location once its mentions are merged: its own place, made more specific
+    by the article's main place when that lies inside it ("Georgia" in the headline, "Bulloch
+    County" in the lead), or the main place when it has none of its own."""
+    main = main_place(doc)
+    if own is None:
+        return main
+    if main is not None and main is not own and _contains(own, main):
+        return main
+    return own
 
 
 def more_specific_place(a: dict | None, b: dict | None) -> dict | None:
