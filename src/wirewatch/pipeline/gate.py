@@ -73,7 +73,7 @@ class TextCues:
     """The gate's first stage: does a raw text hold any word that could be a trigger?
 
     Built from the trigger lexicon (every lemma of ``verbs`` and ``nouns``, the head of a
-    compound, both words of a ``phrasal`` entry) and the irregular forms that the base
+    compound, every word of a ``phrasal`` entry: "set on fire") and the irregular forms that the base
     model's lemmatizer tables (``lemma_exc``) map to those lemmas."""
 
     def __init__(self, irregular: dict[str, list[str]] | None = None) -> None:
@@ -89,13 +89,13 @@ class TextCues:
                 if base in lemmas:
                     forms.setdefault(base, set()).add(form.lower())
         self.single = _word_pattern(words, forms)
-        self.pairs = [(_word_pattern({a}, forms), _word_pattern({b}, forms)) for a, b in pairs]
+        self.pairs = [tuple(_word_pattern({w}, forms) for w in pair) for pair in pairs]
 
     def __call__(self, text: str) -> bool:
         lower = text.lower()
         if self.single.search(lower):
             return True
-        return any(first.search(lower) and second.search(lower) for first, second in self.pairs)
+        return any(all(word.search(lower) for word in group) for group in self.pairs)
 
 
 def _starts(word: str) -> list[str]:
