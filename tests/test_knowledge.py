@@ -96,8 +96,10 @@ def test_trigger_lexicon_is_typed():
     assert lex.phrasal["gun down"].mode == "firearms"
     assert lex.mode_modifiers["suicide"] == "suicide-attack"
     assert "video" in lex.message_nouns and "terrorist" in lex.terror_words
-    # "heart attack", "hunger strike": compound modifiers that make no violence
-    assert {"heart", "panic", "hunger"} <= lex.not_violence
+    # "heart attack", "panic attack": compound modifiers that make no violence; a "hunger
+    # strike" is no violence either, but a protest of its own
+    assert {"heart", "panic"} <= lex.not_violence and "hunger" not in lex.not_violence
+    assert lex.nouns["hunger strike"].type == "PROTEST"
 
 
 def test_event_word_lists():
