@@ -1,6 +1,6 @@
 """An end-to-end ingest at scale: N documents into SQLite and into PostgreSQL, with docs/s.
 
-    python benchmarks/scale.py [--size 20000] [--workers N] [--pg URL | --no-pg] [--json]
+    python benchmarks/scale.py [--size 20000] [--workers N] [--pg URL | --no-pg | --no-sqlite] [--json]
 
 The corpus is the BBC News articles and the GVC (Gun Violence Corpus) articles of
 ``../shared/data``, repeated until there are ``--size`` documents. A repeat gets an id of
@@ -106,13 +106,16 @@ def main() -> None:
     parser.add_argument("--pg", default=PG_ADMIN, help="a PostgreSQL URL allowed to CREATE "
                                                       "DATABASE")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     rows = originals(args.data)
     result: dict[str, Any] = {"cores": os.cpu_count(), "machine": platform.machine(),
                               "workers": args.workers, "originals": len(rows)}
-    with tempfile.TemporaryDirectory() as folder:
-        result["sqlite"] = run(str(Path(folder) / "scale.db"), rows, args.size, args.workers)
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            result["sqlite"] = run(str(Path(folder) / "scale.db"), rows, args.size,
+                                   args.workers)
     if not args.no_pg:
         result["postgresql"] = postgres(args.pg, rows, args.size, args.workers)
     if args.json:
