@@ -45,3 +45,11 @@ def test_text_without_a_cue_word_skips_the_whole_pipeline() -> None:
     assert all(record[name] == [] for name in ("entities", "events", "locations", "times"))
     assert record["text_sha256"] == plain["markets"]["text_sha256"]
     assert GATE_TEXT_NOTE not in (gated["business"].get("note") or "")  # "hit": parsed
+
+
+def test_every_step_of_the_gated_pipeline_has_words_for_its_errors():
+    """A failing document's error names the step in words, the gate's included."""
+    from wirewatch.api import load_pipeline
+    from wirewatch.pipeline.isolate import STEP_WORDS
+
+    assert set(load_pipeline(gate=True).pipe_names) <= set(STEP_WORDS)

@@ -37,6 +37,7 @@ STEP_WORDS = {
     "wirewatch_quotes": "finding quotes",
     "wirewatch_claims": "finding claims",
     "wirewatch_events": "finding events",
+    "wirewatch_gate": "checking the document for event cues (relevance gate)",
     "tokenizer": "splitting the text into words",
 }
 
