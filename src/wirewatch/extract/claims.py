@@ -24,7 +24,12 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from wirewatch.extract.attribution_model import AttributionModel, is_cue_candidate, load_model
+from wirewatch.extract.attribution_model import (
+    AttributionModel,
+    is_cue_candidate,
+    load_model,
+    source_candidates,
+)
 from wirewatch.extract.cue_grammar import (
     FIRST_SECOND_PERSON,
     according_to_source,
@@ -474,6 +479,8 @@ class ClaimFinder:
                 continue
             if t.dep_ == "acl" and t.tag_ == "VBN":  # "a programme aimed to ...": no speaker
                 continue
+            if not source_candidates(t, cues):
+                continue  # no mention could be its source (cheap; half the candidates)
             if model.cue_probability(t, cues) < model.add_threshold:
                 continue
             best = model.content_of(t, cues)

@@ -18,13 +18,14 @@ class SpanDict(TypedDict):
 
 
 def source_text(doc: Doc) -> str:
-    """The text offsets refer to: the caller's original, even if NLP ran on a recased copy."""
-    original = doc._.ww_text
-    if original is not None:
-        return original
-    cached = doc.user_data.get("ww_doc_text")  # doc.text is rebuilt on every access
+    """The text offsets refer to: the caller's original, even if NLP ran on a recased copy.
+    Kept in ``user_data`` after the first call: ``doc.text`` is rebuilt on every access and
+    the extension lookup is slow for the thousands of calls a document makes (the original
+    is set when the Doc is made, before any component runs)."""
+    cached = doc.user_data.get("ww_source_text")
     if cached is None:
-        cached = doc.user_data["ww_doc_text"] = doc.text
+        original = doc._.ww_text
+        cached = doc.user_data["ww_source_text"] = original if original is not None else doc.text
     return cached
 
 
