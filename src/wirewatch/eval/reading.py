@@ -4,7 +4,7 @@ The fixture (tests/fixtures/analyst_reading.json) holds, per article, its source
 ../shared/data, its id, the report date an analyst has (``published``) and the violent events
 the analyst coded (type, day, place, country, killed, injured): never the article text. Each
 article is rebuilt from the data as the other protocols read it (GVC and BBC: title, a blank
-line, the text; WikiEvents: the text; MUC-4: the lower-case ``doctext``), extracted with the
+line, the text; WikiEvents and ECB+: the text; MUC-4: the lower-case ``doctext``), extracted with the
 fixture's ``published``, and its predicted violent events are the ASSAULT or FIGHT events with
 factuality ``actual`` that are not ``generic`` (``wirewatch.eval.coding.kept_events``).
 
@@ -48,6 +48,8 @@ SOURCES: dict[str, dict[str, Any]] = {
                              "title_field": False},
     "incidents/gvc_dev.jsonl": {"id": "id", "text": "text", "title_first": True,
                                 "title_field": False},
+    "incidents/ecbplus_dev.jsonl": {"id": "id", "text": "text", "title_first": False,
+                                    "title_field": False},
     "muc4/grit_dev.jsonl": {"id": "docid", "text": "doctext", "title_first": False,
                             "title_field": False},
     "bbc_news/bbc_news.jsonl": {"id": "doc_id", "text": "text", "title_first": True,
@@ -251,6 +253,12 @@ def evaluate(fixture_path: Path = DEFAULT_FIXTURE, data_dir: Path = DEFAULT_DATA
     return summarise(scored), scored
 
 
+def _source_label(source: str) -> str:
+    """A short name for a source file ("incidents/ecbplus_dev.jsonl" -> "ecbplus"): the
+    folder alone would not tell GVC from ECB+."""
+    return source.rsplit("/", 1)[-1].split(".")[0].removesuffix("_dev")
+
+
 def result_lines(result: dict[str, Any]) -> Iterator[str]:
     yield (f"Analyst reading ({result['articles']} articles, {result['expected']} expected "
            f"violent events, {result['predicted']} predicted, {result['matched']} matched)")
@@ -259,7 +267,7 @@ def result_lines(result: dict[str, Any]) -> Iterator[str]:
     yield "  matched pairs: " + "  ".join(
         f"{name} {f['rate']:5.1f} ({f['right']}/{f['scored']})"
         for name, f in result["fields"].items())
-    yield "  " + "  ".join(f"{source.split('/')[0]} {c['matched']}/{c['predicted']}/"
+    yield "  " + "  ".join(f"{_source_label(source)} {c['matched']}/{c['predicted']}/"
                            f"{c['expected']}" for source, c in result["by_source"].items()) \
         + "  (matched/predicted/expected)"
     yield (f"  violent events on articles with none expected: "
