@@ -67,3 +67,83 @@ def test_gazetteer_add_refuses_a_file_without_geonames_rows(tmp_path, monkeypatc
     result = CliRunner().invoke(app, ["add", str(bad)])
     assert result.exit_code == 1 and "no GeoNames rows" in result.output
     assert added_files(tmp_path / "cache") == []
+
+
+def _with(row: int, column: int, value: str) -> list[tuple[str, ...]]:
+    rows = [list(r) for r in ROWS]
+    rows[row][column] = value
+    return [tuple(r) for r in rows]
+
+
+def _txt(folder: Path, rows: list[tuple[str, ...]], name: str = "BF.txt") -> Path:
+    path = folder / name
+    path.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+BAD_FILES = {
+    "superscript id": lambda d: _txt(d, _with(0, 0, "99000000\u00b2")),
+    "superscript population": lambda d: _txt(d, _with(0, 14, "1\u00b2")),
+    "nan latitude": lambda d: _txt(d, _with(2, 4, "nan")),
+    "infinite longitude": lambda d: _txt(d, _with(2, 5, "inf")),
+    "latitude off the globe": lambda d: _txt(d, _with(0, 4, "91.5")),
+    "missing columns": lambda d: _txt(d, [r[:9] for r in ROWS]),
+    "empty name": lambda d: _txt(d, _with(0, 1, " ")),
+    "fake zip": lambda d: (d / "BF.zip").write_bytes(b"PK\x03\x04 not really a zip") and d / "BF.zip",
+    "latin-1 text": lambda d: (d / "BF.txt").write_bytes(
+        "\t".join(_with(0, 1, "Ouahigouya\u00e9")[0]).encode("latin-1") + b"\n") and d / "BF.txt",
+}
+REASONS = {"superscript id": "id", "superscript population": "population",
+           "nan latitude": "latitude", "infinite longitude": "longitude",
+           "latitude off the globe": "latitude", "missing columns": "columns",
+           "empty name": "name", "fake zip": "zip", "latin-1 text": "UTF-8"}
+
+
+def test_a_bad_gazetteer_file_leaves_the_previous_gazetteer_working(tmp_path, monkeypatch):
+    """Issue 24: a "²" in an id once moved a file into the cache that every later run then
+    crashed on; nan points replaced Burkina Faso's; a fake zip gave a traceback."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("WIREWATCH_CACHE_DIR", str(cache))
+    assert CliRunner().invoke(app, ["add", str(_country_zip(tmp_path))]).exit_code == 0
+    before = sorted(p.name for p in cache.rglob("*"))
+    for what, make in BAD_FILES.items():
+        folder = tmp_path / what.replace(" ", "-")
+        folder.mkdir()
+        result = CliRunner().invoke(app, ["add", str(make(folder))])
+        assert result.exit_code == 1, (what, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), what
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), (what, result.output)
+        assert REASONS[what] in lines[0], (what, lines[0])
+        assert sorted(p.name for p in cache.rglob("*")) == before, what  # nothing stray
+    gaz = Gazetteer.load(cache)
+    assert [p.id for p in gaz.candidates("Wendkouniga-Yarce")] == [990000001]
+    assert (gaz.country("BF").lat, gaz.country("BF").lon) == (12.25, -1.75)
+
+
+def test_a_failed_compile_swaps_nothing_in(tmp_path, monkeypatch):
+    """The rows are compiled from a staging copy: a build that fails leaves the cache as it
+    was (no added file, no index, no temporary files)."""
+    import wirewatch.knowledge.gazetteer as gazetteer
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("WIREWATCH_CACHE_DIR", str(cache))
+
+    def broken(**_kw):
+        raise ValueError("compile failed")
+
+    monkeypatch.setattr(gazetteer, "build_payload", broken)
+    result = CliRunner().invoke(app, ["add", str(_country_zip(tmp_path))])
+    assert result.exit_code == 1 and "could not be compiled" in result.output
+    assert added_files(cache) == []
+    assert [p.name for p in cache.rglob("*") if p.is_file()] == []
+
+
+def test_readers_skip_rows_an_older_version_let_in(tmp_path):
+    """A file copied into the cache by an earlier version, with a "²" id or a nan point,
+    no longer breaks every run: the build's readers skip such rows."""
+    from wirewatch.knowledge.gazetteer_build import read_geonames_areas, read_geonames_dump
+
+    path = _txt(tmp_path, [_with(0, 0, "9\u00b2")[0], ROWS[1], _with(2, 4, "nan")[2]])
+    assert set(read_geonames_dump(path)) == set()
+    assert [a["geonameid"] for a in read_geonames_areas(path)] == [990000002]

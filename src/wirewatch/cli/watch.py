@@ -8,6 +8,10 @@ ingest, which skips a text already stored (one story reached through two URLs). 
 prints the incidents that match the filter and were not there before the poll. A network
 failure leaves the URL unseen, so the next poll tries again; an article that answers with
 an HTTP error or without readable text is remembered as failed and not fetched again.
+
+Every fetch is bounded and isolated (``cli.fetch``): one bad server is one line on stderr,
+and the rest of the poll goes on; a poll that fails as a whole is reported and the next
+one runs as planned.
 """
 
 from __future__ import annotations
@@ -15,48 +19,17 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.error import HTTPError, URLError
-from urllib.request import Request, urlopen
 
 import typer
 from rich.markup import escape
 
+from wirewatch.cli.fetch import Fetched, fetch
 from wirewatch.cli.options import Db, Gate, MaxChars, Quiet, Workers, err_console
 from wirewatch.cli.store import MinSources, Since, Until
 
-#: Sent with every request, so that sites can tell what is fetching.
-USER_AGENT = "wirewatch-watch/0.1 (+https://github.com/wirewatch)"
 #: A feed larger than this is not read.
 MAX_FEED_BYTES = 20 << 20
-
-
-@dataclass
-class Fetched:
-    """What one GET gave: the body, or why not; ``retry`` when a later poll may succeed."""
-
-    body: bytes | None = None
-    error: str | None = None
-    retry: bool = False
-
-
-def fetch(url: str, timeout: float, limit: int) -> Fetched:
-    """GET ``url`` (http or https only) within ``timeout`` seconds and ``limit`` bytes."""
-    if not url.lower().startswith(("http://", "https://")):
-        return Fetched(error="not an http(s) URL")
-    request = Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-    try:
-        with urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked
-            body = response.read(limit + 1)
-    except HTTPError as err:
-        return Fetched(error=f"HTTP {err.code}", retry=err.code >= 500 or err.code == 429)
-    except (URLError, TimeoutError, OSError, ValueError) as err:
-        reason = getattr(err, "reason", None) or err
-        return Fetched(error=f"could not be fetched ({reason})", retry=True)
-    if len(body) > limit:
-        return Fetched(error=f"larger than {limit} bytes")
-    return Fetched(body=body)
 
 
 def _filter_options(since: str | None, until: str | None, country: str | None,
@@ -67,16 +40,72 @@ def _filter_options(since: str | None, until: str | None, country: str | None,
                           min_sources=min_sources)
 
 
+def _line(err: BaseException) -> str:
+    """An exception as one short line."""
+    text = str(err).splitlines()[0][:160] if str(err) else ""
+    return f"{type(err).__name__}{': ' + text if text else ''}"
+
+
+def _read_feed(store: Any, feed_url: str, timeout: float, max_chars: int, quiet: bool,
+               documents: list[Any], origin: dict[str, str],
+               done: list[tuple[str, str, str | None, str]]) -> None:
+    """Fetch one feed and its new articles into ``documents`` (and failures into ``done``)."""
+    from wirewatch.ingest.checks import HTML_SIZE_FACTOR
+    from wirewatch.ingest.feeds import feed_entries
+    from wirewatch.store.feeds import seen_urls
+
+    got = fetch(feed_url, timeout, MAX_FEED_BYTES)
+    feed = feed_entries(got.body, feed_url) if got.body is not None else None
+    problem = got.error or (feed.error if feed is not None else None)
+    if problem or feed is None:
+        err_console.print(f"[yellow]feed[/] {escape(feed_url)}: {escape(problem or '')}",
+                          highlight=False)
+        return
+    seen = seen_urls(store, [entry.url for entry in feed.entries])
+    for entry in feed.entries:
+        if entry.url in seen or entry.url in origin:
+            continue
+        try:
+            page = fetch(entry.url, timeout, max_chars * HTML_SIZE_FACTOR)
+            document = _article(page, entry) if page.body is not None else None
+        except Exception as err:  # noqa: BLE001 - one article's failure is that article's
+            page, document = Fetched(error=_line(err), retry=True), None
+        if document is None:
+            if not quiet:
+                err_console.print(f"[yellow]article[/] {escape(entry.url)}: "
+                                  f"{escape(page.error or '')}", highlight=False)
+            if not page.retry:
+                done.append((entry.url, feed_url, None, "failed"))
+            continue
+        if document.outlet is None:
+            document.outlet = feed.title
+        origin[entry.url] = feed_url
+        documents.append(document)
+
+
+def _article(page: Fetched, entry: Any) -> Any:
+    """The Document of one fetched article page."""
+    from wirewatch.api import Document
+    from wirewatch.ingest.decode import decode
+    from wirewatch.ingest.html import html_to_document
+
+    html, error, _ = decode(page.body or b"")
+    document = (html_to_document(html or "", entry.url, entry.url) if not error
+                else Document(id=entry.url, url=entry.url, error=error))
+    document.source = entry.url
+    if document.published is None and entry.published:
+        document.published = entry.published
+    if document.title is None:
+        document.title = entry.title
+    return document
+
+
 def poll(feeds: list[str], db: str, where: Any, timeout: float, max_chars: int,
          workers: int | None, gate: bool, quiet: bool) -> list[dict[str, Any]]:
     """One poll of every feed; returns the new incidents matching ``where``."""
     from wirewatch.api import Document
-    from wirewatch.ingest.checks import HTML_SIZE_FACTOR
-    from wirewatch.ingest.decode import decode
-    from wirewatch.ingest.feeds import feed_entries
-    from wirewatch.ingest.html import html_to_document
     from wirewatch.store import open_store
-    from wirewatch.store.feeds import ensure_tables, mark_seen, seen_urls
+    from wirewatch.store.feeds import ensure_tables, mark_seen
     from wirewatch.store.ingest import ingest
     from wirewatch.store.records import text_sha256
 
@@ -87,37 +116,11 @@ def poll(feeds: list[str], db: str, where: Any, timeout: float, max_chars: int,
         origin: dict[str, str] = {}
         done: list[tuple[str, str, str | None, str]] = []
         for feed_url in feeds:
-            got = fetch(feed_url, timeout, MAX_FEED_BYTES)
-            feed = feed_entries(got.body, feed_url) if got.body is not None else None
-            problem = got.error or (feed.error if feed is not None else None)
-            if problem or feed is None:
-                err_console.print(f"[yellow]feed[/] {escape(feed_url)}: {escape(problem or '')}",
+            try:
+                _read_feed(store, feed_url, timeout, max_chars, quiet, documents, origin, done)
+            except Exception as err:  # noqa: BLE001 - one feed's failure is that feed's
+                err_console.print(f"[yellow]feed[/] {escape(feed_url)}: {escape(_line(err))}",
                                   highlight=False)
-                continue
-            seen = seen_urls(store, [entry.url for entry in feed.entries])
-            for entry in feed.entries:
-                if entry.url in seen or entry.url in origin:
-                    continue
-                page = fetch(entry.url, timeout, max_chars * HTML_SIZE_FACTOR)
-                if page.body is None:
-                    if not quiet:
-                        err_console.print(f"[yellow]article[/] {escape(entry.url)}: "
-                                          f"{escape(page.error or '')}", highlight=False)
-                    if not page.retry:
-                        done.append((entry.url, feed_url, None, "failed"))
-                    continue
-                html, error, _ = decode(page.body)
-                document = (html_to_document(html or "", entry.url, entry.url) if not error
-                            else Document(id=entry.url, url=entry.url, error=error))
-                document.source = entry.url
-                if document.published is None and entry.published:
-                    document.published = entry.published
-                if document.title is None:
-                    document.title = entry.title
-                if document.outlet is None:
-                    document.outlet = feed.title
-                origin[entry.url] = feed_url
-                documents.append(document)
         if documents:
             stats = ingest(documents, db, workers=workers, gate=gate)
             if not quiet:
@@ -175,8 +178,14 @@ def watch(
                 where = loaded
     try:
         while True:
-            fresh = poll(feeds, db, where, timeout, max_chars, workers, gate, quiet)
-            show(fresh, as_json)
+            try:
+                fresh = poll(feeds, db, where, timeout, max_chars, workers, gate, quiet)
+            except Exception as err:  # noqa: BLE001 - a failed poll never stops the next
+                err_console.print(f"[red]poll failed[/]: {escape(_line(err))}", highlight=False)
+                if once:
+                    raise typer.Exit(1) from None
+            else:
+                show(fresh, as_json)
             if once:
                 return
             time.sleep(interval)

@@ -6,14 +6,17 @@ and an HTML content type hold an article. Requests, metadata, revisits, images, 
 redirects and error pages are skipped. Each page goes through the same HTML reading as an
 .html file (``ingest.html``); its id and url are the record's ``WARC-Target-URI`` (the
 record's place in the archive when there is none). A page over the size limit, or one that
-cannot be read, is an error document of its own; a damaged archive ends with one error
-document naming where it broke, after the pages read before.
+cannot be read, is an error document of its own; a damaged or truncated archive ends with
+one error document naming the byte offset where it broke, after the pages read before (a
+page whose record was cut is not given as if whole); a file that is not a WARC archive is
+one error document saying so.
 
 Needs the ``warc`` extra (warcio), which reads plain and gzip-compressed archives.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from wirewatch.extras import MissingExtra, require
@@ -47,18 +50,107 @@ def iter_warc(path: str, max_chars: int) -> Iterator[Document]:
     except OSError as err:
         yield Document(id=path, source=path, error=f"cannot read file: {err.strerror or err}")
         return
-    number = 0
     with handle:
-        try:
-            for record in archive.ArchiveIterator(handle):
-                number += 1
-                if not _is_html_response(record):
-                    continue
-                yield _page(record, f"{path}#{number}", limit)
-        except Exception as err:  # noqa: BLE001 - a damaged archive keeps what was read
-            yield Document(id=f"{path}#{number + 1}", source=path,
-                           error=f"the WARC archive could not be read past record {number} "
+        yield from _records(archive, handle, path, limit)
+
+
+def _records(archive: object, handle: object, path: str, limit: int) -> Iterator[Document]:
+    """The pages of an open archive, each held back until the iterator has moved past its
+    record: only then is it known whether the record's block was all there (warcio ends
+    quietly at a cut, so a short block is how a truncated archive shows itself)."""
+    number = 0
+    offset = 0
+    pending: tuple[object, Document | None] | None = None
+    iterator = archive.ArchiveIterator(handle)  # type: ignore[attr-defined]
+    try:
+        for record in iterator:
+            if pending is not None:
+                broken = _cut_short(pending[0], path, number, offset, handle)
+                if broken is not None:
+                    yield broken
+                    return
+                if pending[1] is not None:
+                    yield pending[1]
+            number += 1
+            if getattr(record, "rec_type", None) is None or getattr(record, "length", None) is None:
+                yield _broken(path, number, iterator.get_record_offset(),
+                              "a record whose WARC headers are incomplete")
+                return
+            pending = (record, _page(record, f"{path}#{number}", limit)
+                       if _is_html_response(record) else None)
+            offset = iterator.get_record_offset()  # (reads the rest of the record)
+        if pending is not None:
+            broken = _cut_short(pending[0], path, number, offset, handle)
+            if broken is not None:
+                yield broken
+                return
+            if pending[1] is not None:
+                yield pending[1]
+            end = iterator.get_record_offset() + iterator.get_record_length()
+            size = _size(handle)
+            if size is not None and size > end and not _blank_tail(handle, end, size):
+                # a cut gzip member yields no record at all: only the bytes left over tell
+                yield _broken(path, number + 1, end,
+                              f"{size - end} bytes after the last whole record are not a "
+                              "readable record (truncated?)")
+                return
+    except Exception as err:  # noqa: BLE001 - a damaged archive keeps what was read
+        if number == 0:
+            yield Document(id=path, source=path,
+                           error=f"not a WARC archive: no WARC record at its start "
                                  f"({type(err).__name__})")
+            return
+        yield _broken(path, number + 1, _position(handle, offset),
+                      f"a record that cannot be read ({type(err).__name__})")
+        return
+    if number == 0:
+        yield Document(id=path, source=path, error="not a WARC archive: it holds no records")
+
+
+def _blank_tail(handle: object, end: int, size: int) -> bool:
+    """Whether the bytes after ``end`` are only the blank lines ending a plain record."""
+    if size - end > 64:
+        return False
+    try:
+        handle.seek(end)  # type: ignore[attr-defined]
+        return not handle.read(size - end).strip()  # type: ignore[attr-defined]
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _size(handle: object) -> int | None:
+    try:
+        return os.fstat(handle.fileno()).st_size  # type: ignore[attr-defined]
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _position(handle: object, fallback: int) -> int:
+    try:
+        return int(handle.tell())  # type: ignore[attr-defined]
+    except (OSError, ValueError, AttributeError):
+        return fallback
+
+
+def _broken(path: str, number: int, offset: int, what: str) -> Document:
+    """The error document ending a damaged archive, naming where it broke."""
+    return Document(id=f"{path}#{number}", source=path,
+                    error=f"the WARC archive is damaged at byte {offset}: {what} "
+                          f"(record {number}); the {number - 1} record(s) before it were read")
+
+
+def _cut_short(record: object, path: str, number: int, offset: int,
+               handle: object) -> Document | None:
+    """The error document when ``record``'s block ended before its Content-Length."""
+    left = getattr(getattr(record, "raw_stream", None), "limit", 0)
+    if not isinstance(left, int) or left <= 0:
+        return None
+    end = _position(handle, offset)
+    return Document(id=f"{path}#{number}", source=path,
+                    error=f"the WARC archive is truncated at byte {end}: record {number} "
+                          f"(starting at byte {offset}) is missing {left} of its "
+                          f"{getattr(record, 'length', '?')} bytes; the {number - 1} "
+                          "record(s) before it were read")
 
 
 def _is_html_response(record: object) -> bool:

@@ -22,7 +22,10 @@ import importlib.metadata
 import math
 import os
 import pickle
+import shutil
 import tempfile
+import zipfile
+import zlib
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -168,12 +171,21 @@ def build_index(directory: Path | None = None, min_population: int = 500,
     added = added_files(directory)
     path = cache_path(directory, min_population, geonames, added)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = build_payload(min_population, geonames, added)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    _write_index(path, build_payload(min_population, geonames, added))
     return path
+
+
+def _write_index(path: Path, payload: dict[str, Any]) -> None:
+    """Pickle ``payload`` to ``path`` through a temporary file, replaced atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 # --------------------------------------------------------------------------------------
@@ -359,30 +371,73 @@ def add_geonames(files: list[Path], directory: Path | None = None) -> dict[str, 
     countries and admin1/admin2 areas bring GeoNames' own ids and points. Only the rows the
     build reads (feature classes P and A) are kept, one copy per file, so the originals may
     be deleted afterwards; adding a file of the same name again replaces it. Returns the
-    rows kept per file."""
-    folder = (directory or cache_dir()) / ADDED_DIR
+    rows kept per file.
+
+    All or nothing: every row is checked and the gazetteer compiled from copies in a
+    staging folder first; only when that succeeded are the copies moved into the cache and
+    the index written (atomically). Any failure raises ``ValueError`` (or ``OSError``) with
+    a one-line reason and leaves the previous gazetteer as it was, with no files behind."""
+    root = directory or cache_dir()
+    folder = root / ADDED_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    kept: dict[str, int] = {}
-    for src in files:
-        if not src.is_file():
-            raise FileNotFoundError(f"GeoNames file not found: {src}")
-        name = src.name.split(".")[0] + ".txt"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".added-", suffix=".tmp")
-        n = 0
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            for line in gazetteer_build.geonames_lines(src):
-                f = line.split("\t", 8)
-                if len(f) > 7 and f[0].isdigit() and f[6] in ("P", "A"):
-                    out.write(line if line.endswith("\n") else line + "\n")
-                    n += 1
-        if n == 0:
-            os.unlink(tmp)
-            raise ValueError(f"{src}: no GeoNames rows (tab-separated export) found")
-        os.replace(tmp, folder / name)
-        kept[src.name] = n
-    _load_cached.cache_clear()
-    build_index(directory)
+    for stale in folder.glob(".added-*.tmp"):  # left by an interrupted earlier version
+        stale.unlink(missing_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=".added-"))
+    try:
+        kept: dict[str, int] = {}
+        staged: dict[str, Path] = {}
+        for src in files:
+            if not src.is_file():
+                raise FileNotFoundError(f"GeoNames file not found: {src}")
+            name = src.name.split(".")[0] + ".txt"
+            staged[name] = staging / name
+            kept[src.name] = _copy_geonames_rows(src, staged[name])
+        others = [path for path in added_files(root) if path.name not in staged]
+        added = sorted([*others, *staged.values()], key=lambda path: path.name)
+        try:
+            payload = build_payload(added=added)
+            Gazetteer(payload)
+        except Exception as err:  # noqa: BLE001 - the previous gazetteer stays in place
+            raise ValueError(f"the gazetteer could not be compiled with these files "
+                             f"({type(err).__name__}: {str(err)[:120]}); nothing was added"
+                             ) from err
+        for name, path in staged.items():
+            os.replace(path, folder / name)
+        _load_cached.cache_clear()
+        _write_index(cache_path(root), payload)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return kept
+
+
+def _copy_geonames_rows(src: Path, out: Path) -> int:
+    """Copy the P and A rows of the GeoNames export ``src`` to ``out``, checking each one;
+    a bad row, encoding or archive raises ``ValueError`` naming the file and the line."""
+    n = 0
+    number = 0
+    try:
+        with out.open("w", encoding="utf-8") as fh:
+            for number, line in enumerate(gazetteer_build.geonames_lines(src), 1):
+                f = line.rstrip("\r\n").split("\t")
+                if len(f) <= 7 or f[6] not in ("P", "A"):
+                    continue
+                problem = gazetteer_build.geonames_row_problem(f)
+                if problem:
+                    raise ValueError(f"{src.name} line {number}: {problem}; nothing was added")
+                fh.write(line if line.endswith("\n") else line + "\n")
+                n += 1
+    except zipfile.BadZipFile as err:
+        raise ValueError(f"{src.name}: not a readable zip archive ({err}); nothing was added"
+                         ) from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{src.name} line {number + 1}: not UTF-8 text (GeoNames exports are "
+                         "UTF-8); nothing was added") from None
+    except (EOFError, zlib.error, NotImplementedError, RuntimeError) as err:
+        raise ValueError(f"{src.name}: the archive could not be read "
+                         f"({type(err).__name__}); nothing was added") from None
+    if n == 0:
+        raise ValueError(f"{src}: no GeoNames rows (tab-separated export) found")
+    return n
 
 
 @functools.lru_cache(maxsize=4)

@@ -88,20 +88,51 @@ def geonames_lines(path: Path) -> Iterator[str]:
         yield from fh
 
 
+def _ascii_digits(value: str) -> bool:
+    """Digits 0-9 only: ``str.isdigit`` also passes "²" and other digits ``int`` refuses."""
+    return value.isascii() and value.isdigit()
+
+
+def _coordinate(value: str, bound: float) -> float | None:
+    """``value`` as a finite coordinate within +-``bound``, else None (nan, inf, junk)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and -bound <= number <= bound else None
+
+
+def geonames_row_problem(f: list[str]) -> str | None:
+    """Why the split GeoNames row ``f`` (a P or A row the build reads) is not usable, or None:
+    the columns the build reads must be there, the id and population ASCII digits, the
+    point finite and on the globe."""
+    if len(f) < 15:
+        return f"{len(f)} columns where a GeoNames export has 19"
+    if not _ascii_digits(f[0]):
+        return f"the id {f[0][:40]!r} is not a number"
+    if not f[1].strip():
+        return "the name is empty"
+    if _coordinate(f[4], 90.0) is None:
+        return f"the latitude {f[4][:40]!r} is not a number from -90 to 90"
+    if _coordinate(f[5], 180.0) is None:
+        return f"the longitude {f[5][:40]!r} is not a number from -180 to 180"
+    if f[14] and not _ascii_digits(f[14]):
+        return f"the population {f[14][:40]!r} is not a whole number"
+    return None
+
+
 def read_geonames_areas(path: Path) -> list[dict[str, Any]]:
     """Countries and first- and second-level areas of a GeoNames export (feature class A:
     PCLI, ADM1, ADM2) with GeoNames' own id, names and point."""
     areas: list[dict[str, Any]] = []
     for line in geonames_lines(path):
         f = line.rstrip("\n").split("\t")
-        if len(f) < 15 or f[6] != "A" or f[7] not in GEONAMES_AREA_CODES:
-            continue
-        try:
-            lat, lon = float(f[4]), float(f[5])
-        except ValueError:
+        if len(f) < 15 or f[6] != "A" or f[7] not in GEONAMES_AREA_CODES \
+                or geonames_row_problem(f):
             continue
         areas.append({"geonameid": int(f[0]), "name": f[1], "fcode": f[7], "cc": f[8],
-                      "admin1": f[10], "admin2": f[11], "latitude": lat, "longitude": lon,
+                      "admin1": f[10], "admin2": f[11], "latitude": float(f[4]),
+                      "longitude": float(f[5]),
                       "alternatenames": [a for a in f[3].split(",") if a]})
     return areas
 
@@ -113,14 +144,11 @@ def read_geonames_dump(path: Path, min_population: int = 0) -> dict[str, dict[st
     cities: dict[str, dict[str, Any]] = {}
     for line in geonames_lines(path):
         f = line.rstrip("\n").split("\t")
-        if len(f) < 15 or f[6] != "P" or f[7] in ("PPLH", "PPLQ", "PPLW"):
+        if len(f) < 15 or f[6] != "P" or f[7] in ("PPLH", "PPLQ", "PPLW") \
+                or geonames_row_problem(f):
             continue
-        pop = int(f[14]) if f[14].isdigit() else 0
-        if pop < min_population or not f[0].isdigit():
-            continue
-        try:
-            float(f[4]), float(f[5])
-        except ValueError:
+        pop = int(f[14]) if f[14] else 0
+        if pop < min_population:
             continue
         cities[f[0]] = {
             "geonameid": int(f[0]), "name": f[1], "latitude": float(f[4]),
