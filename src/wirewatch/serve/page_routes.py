@@ -14,9 +14,18 @@ from wirewatch.serve.basemap import basemap_svg, country_outlines, graticule
 from wirewatch.serve.charts import map_markers, stacked_bars, timeline, view_box
 from wirewatch.serve.documents import document_detail, document_list
 from wirewatch.serve.filters import ROLES, Filters
+from wirewatch.serve.glossary import acled_rows
 from wirewatch.serve.incident_detail import incident_detail
 from wirewatch.serve.incident_list import incident_page, select_incidents, text_matches
-from wirewatch.serve.params import MAX_ID, DatePrefix, Limit, Offset, Text, incident_filters
+from wirewatch.serve.params import (
+    MAX_ID,
+    DatePrefix,
+    Limit,
+    Offset,
+    Text,
+    check_date,
+    incident_filters,
+)
 from wirewatch.store import Store
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +74,7 @@ def incident_view(request: Request, incident_id: PathId) -> HTMLResponse:
 def documents_page(request: Request, q: Text = None, outlet: Text = None,
                    since: DatePrefix = None, until: DatePrefix = None, offset: Offset = 0,
                    limit: Limit = 50) -> HTMLResponse:
+    since, until = check_date("since", since), check_date("until", until)
     found = document_list(_store(request), q or None, outlet or None, since or None,
                           until or None, offset, limit)
     params = {k: v for k, v in {"q": q, "outlet": outlet, "since": since,
@@ -109,6 +119,11 @@ def map_page(request: Request, f: FiltersDep) -> HTMLResponse:
     return render(request, "map.html", markers=markers, unlocated=unlocated,
                   view=view_box(markers, f.bbox), outlines=country_outlines() is not None,
                   graticule=graticule(), **_filter_context(f))
+
+
+@router.get("/help", response_class=HTMLResponse)
+def help_page(request: Request) -> HTMLResponse:
+    return render(request, "help.html", acled=acled_rows())
 
 
 @router.get("/favicon.ico")

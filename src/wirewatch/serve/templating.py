@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader
 
+from wirewatch.serve.filters import acled_types
+from wirewatch.serve.glossary import explain
 from wirewatch.serve.security import safe_url
 from wirewatch.store.render import format_place, format_range
 
@@ -33,4 +35,6 @@ def build_environment() -> Environment:
     env.filters["figure"] = format_range
     env.filters["place"] = format_place
     env.globals["with_params"] = with_params
+    env.globals["explain"] = explain()  # tooltips: the help page's words
+    env.globals["acled_type_names"] = acled_types()
     return env
