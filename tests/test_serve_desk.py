@@ -113,3 +113,19 @@ def test_geojson_has_flat_casualties(client) -> None:
     for p in props:
         assert p["killed_max"] == (p["casualties"]["killed"] or {}).get("max")
         assert isinstance(p["acled_event_type"], str)
+
+
+def test_document_page_keeps_paragraphs(client) -> None:
+    docs = client.get("/api/documents", params={"limit": 500}).json()["items"]
+    for doc in docs:
+        text = client.get(f"/api/documents/{doc['id']}").json().get("text") or ""
+        if "\n" in text.strip():
+            break
+    else:
+        pytest.skip("no multi-paragraph document in the demo")
+    page = client.get(f"/documents/{doc['id']}").text
+    start = page.index('id="article-text"')
+    body = page[start:page.index("</div>", start)]
+    breaks = len(re.findall(r"\n+", text.strip()))  # one paragraph break per run of newlines
+    assert body.count("\n\n") >= breaks > 0
+    assert re.sub(r"<[^>]+>", "", body).count("\n\n\n") == 0
