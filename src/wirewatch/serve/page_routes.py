@@ -11,7 +11,13 @@ from fastapi.responses import HTMLResponse, Response
 from wirewatch.contract import CASUALTY_KINDS, STATUS_ORDER
 from wirewatch.serve.actors import CATEGORIES, CATEGORY_COLOURS, actor_detail, actor_list
 from wirewatch.serve.basemap import basemap_svg, country_outlines, graticule
-from wirewatch.serve.charts import map_markers, stacked_bars, timeline, view_box
+from wirewatch.serve.charts import (
+    BACKGROUND_DAYS,
+    map_markers,
+    stacked_bars,
+    timeline,
+    view_box,
+)
 from wirewatch.serve.documents import document_detail, document_list
 from wirewatch.serve.filters import ROLES, Filters
 from wirewatch.serve.glossary import acled_rows
@@ -140,12 +146,15 @@ def basemap() -> Response:
 
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline_page(request: Request, f: FiltersDep,
-                  bucket: Annotated[str, Query(pattern=r"^(day|week)$")] = "week"
+                  bucket: Annotated[str, Query(pattern=r"^(day|week)$")] = "week",
+                  background: Annotated[bool, Query(description="Also draw incidents dated "
+                                                    "long before their report.")] = False
                   ) -> HTMLResponse:
     store = _store(request)
     with store.engine.connect() as conn:
         selection = select_incidents(conn, f, text_matches(store, f),
                                      request.app.state.digests.get(conn))
-        chart = timeline(conn, selection, bucket)
+        chart = timeline(conn, selection, bucket, background)
     return render(request, "timeline.html", chart=chart, requested=bucket,
+                  background=background, background_days=BACKGROUND_DAYS,
                   **_filter_context(f))
