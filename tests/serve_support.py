@@ -213,7 +213,7 @@ OUR_TAGS = frozenset({
     "footer", "h1", "h2", "h3", "form", "label", "input", "select", "option", "button", "aside",
     "section", "ul", "li", "span", "p", "table", "thead", "tbody", "tr", "th", "td", "b", "dl",
     "dt", "dd", "ol", "article", "blockquote", "div", "svg", "image", "circle", "rect", "line",
-    "text", "code",
+    "text", "code", "mark",
 })
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data"})
 

@@ -56,13 +56,21 @@ def test_acled_csv_columns_types_and_precision(db: Path, tmp_path: Path) -> None
     row = bombing(rows)
     assert (row["event_type"], row["sub_event_type"]) == (
         "Explosions/Remote violence", "Remote explosive/landmine/IED")
-    assert row["actor1"] == "Taliban" and row["iso"] == "AF" and row["location"] == "Kandahar"
+    assert row["actor1"] == "Taliban" and row["iso"] == "4" and row["location"] == "Kandahar"
+    assert (row["country"], row["region"], row["event_id_cnty"]) == (
+        "Afghanistan", "South Asia", f"AF{row['event_id_cnty'][2:]}")
+    assert row["disorder_type"] == "Political violence"
+    assert (row["inter1"], row["inter2"], row["interaction"]) == ("2", "0", "20")  # rebels alone
+    assert row["timestamp"].isdigit() and int(row["timestamp"]) > 1_600_000_000
     assert row["fatalities"] == "2"  # the lowest toll any source gives
     assert (row["geo_precision"], row["time_precision"]) == ("1", "1")  # city, day
     assert row["source"] == "Outlet A; Outlet B; Outlet C"
     assert "killed: 2 per Outlet A, 3 per Outlet B, 3 per Outlet C" in row["notes"]
     [protest] = [r for r in rows if r["event_type"] == "Protests"]
     assert protest["time_precision"] == "3" and protest["sub_event_type"] == "Peaceful protest"
+    assert protest["event_date"] == "2024-04-01" and protest["year"] == "2024"  # month: 1st
+    assert protest["disorder_type"] == "Demonstrations" and protest["inter1"] == "6"
+    assert "crowd size=no report" in protest["tags"]
 
 
 def test_acled_type_mapping_falls_back_to_the_type_default() -> None:
@@ -207,7 +215,8 @@ def test_acled_csv_has_no_formula_cells(hostile_db: Path, tmp_path: Path) -> Non
     with export(hostile_db, "acled-csv", tmp_path / "h.csv").open(newline="") as handle:
         header, *rows = list(csv.reader(handle))
     numeric = {header.index(c) for c in ("year", "time_precision", "latitude", "longitude",
-                                         "geo_precision", "fatalities")}
+                                         "geo_precision", "fatalities", "inter1", "inter2",
+                                         "interaction", "iso", "timestamp")}
     assert len(rows) == len(FORMULAS)
     assert formula_cells(rows, numeric) == []
     cells = [cell for row in rows for cell in row]

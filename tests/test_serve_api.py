@@ -226,7 +226,7 @@ def test_export_is_the_clis_file(client, tmp_path, fmt):
     assert response.content == (tmp_path / "cli").read_bytes()
     if fmt == "acled-csv":
         rows = list(csv.DictReader(io.StringIO(response.text)))
-        assert rows and all(r["iso"] == "SO" for r in rows)
+        assert rows and all(r["iso"] == "706" and r["country"] == "Somalia" for r in rows)
     assert "attachment" in response.headers["content-disposition"]
 
 

@@ -46,7 +46,11 @@ def hostile_pages(client) -> list[str]:
     assert actors, "payloads became actor names"
     pages = ["/", "/?q=Kandahar", "/?country=AF", "/?actor=script", "/map", "/timeline",
              "/timeline?bucket=day", "/documents", "/documents?q=Kandahar", "/actors",
-             "/actors?q=xss", "/?since=<script>", "/no-such-page/<script>"]
+             "/actors?q=xss", "/?since=<script>", "/no-such-page/<script>", "/help",
+             "/?sort=killed", "/?sort=sources&min_killed=0&max_killed=100",
+             "/?acled_type=Violence against civilians", "/?acled_type=<script>",
+             "/documents?q=script", "/documents?q=xss onerror", "/?since=2015-13-45",
+             "/timeline?background=1"]
     pages += [f"/documents/{d['id']}" for d in docs]
     pages += [f"/incidents/{i}" for i in sorted(incidents)]
     pages += [f"/actors/{a}" for a in actors]

@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wirewatch.export.acled import ACLED_COLUMNS, acled_row
 from wirewatch.export.csv_safe import write_rows
 from wirewatch.extras import require
 
@@ -24,41 +25,6 @@ if TYPE_CHECKING:  # annotations only: the CLI reads the format names without th
 ENTRY_POINT_GROUP = "wirewatch.export_formats"
 
 Writer = Callable[[Sequence["ExportIncident"], Path], None]
-
-#: ACLED-compatible columns, in ACLED's order where ACLED has them.
-ACLED_COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
-    "actor1", "actor2", "iso", "admin1", "location", "latitude", "longitude", "geo_precision",
-    "source", "notes", "fatalities",
-)
-
-
-def acled_row(item: ExportIncident) -> dict[str, Any]:
-    """One ACLED row; ``fatalities`` is the lowest reported toll, ``source`` the outlets."""
-    incident, place = item.incident, item.location
-    event_type, sub_event_type = item.acled_type()
-    date = item.time.get("value")
-    sources = incident.get("sources") or [d["doc_id"] for d in item.documents]
-    return {
-        "event_id_cnty": f"{(place.get('country_code') or 'XX').upper()}{incident['id']}",
-        "event_date": date,
-        "year": int(date[:4]) if date else None,
-        "time_precision": item.time_precision(),
-        "event_type": event_type,
-        "sub_event_type": sub_event_type,
-        "actor1": item.agents[0] if item.agents else None,
-        "actor2": item.targets[0] if item.targets else None,
-        "iso": place.get("country_code"),
-        "admin1": place.get("admin1"),
-        "location": place.get("name"),
-        "latitude": place.get("lat"),
-        "longitude": place.get("lon"),
-        "geo_precision": item.geo_precision(),
-        "source": "; ".join(sources),
-        "notes": item.notes(),
-        "fatalities": item.fatalities() or 0,
-    }
-
 
 def write_acled_csv(items: Sequence[ExportIncident], path: Path) -> None:
     """ACLED columns, text cells that would start a formula defused (``csv_safe``)."""
@@ -80,6 +46,13 @@ def _properties(item: ExportIncident) -> dict[str, Any]:
         "country": item.location.get("country_code"),
         "geo_precision": item.geo_precision(),
         "gtd_specificity": item.gtd_specificity(),
+        # Flat figures (GIS tools filter on plain columns), then the nested detail.
+        **{f"{kind}_{end}": ((incident.get("casualties") or {}).get(kind) or {}).get(end)
+           for kind in ("killed", "injured", "arrested", "kidnapped") for end in ("min", "max")},
+        "acled_event_type": item.acled_type()[0],
+        "acled_sub_event_type": item.acled_type()[1],
+        "location_uncertain": item.uncertain_place(),
+        "accidental": item.accidental,
         "casualties": incident.get("casualties"),
         "conflicting": incident.get("conflicting"),
         "independent_sources": incident.get("independent_sources"),
@@ -153,6 +126,11 @@ def write_parquet(items: Sequence[ExportIncident], path: Path) -> None:
         "longitude": pa.float64(),
         "geo_precision": pa.int64(),
         "fatalities": pa.int64(),
+        "inter1": pa.int64(),
+        "inter2": pa.int64(),
+        "interaction": pa.int64(),
+        "iso": pa.int64(),
+        "timestamp": pa.int64(),
     }
     schema = pa.schema(
         [

@@ -19,8 +19,10 @@ from wirewatch.resolve.precision import (
     gtd_specificity,
 )
 from wirewatch.store import Store
+from wirewatch.store.roles import literal_ids
 from wirewatch.store.schema import documents, entities
 from wirewatch.store.schema import events as events_t
+from wirewatch.store.schema import incidents as incidents_t
 from wirewatch.store.summary import IncidentFilter, member_events_query
 
 #: Event roles whose entities are the incident's perpetrators / targets.
@@ -33,8 +35,12 @@ def _acled_types() -> dict[str, dict[str, list[str]]]:
     return load_yaml("acled_types.yaml")
 
 
-def acled_type(event_type: str, mode: str | None) -> tuple[str, str]:
-    """ACLED (event_type, sub_event_type) of a PLOVER type and mode."""
+def acled_type(event_type: str, mode: str | None, accidental: bool = False) -> tuple[str, str]:
+    """ACLED (event_type, sub_event_type) of a PLOVER type and mode; an accidental shooting
+    is not political violence (``acled_codes.yaml``: accidental)."""
+    if accidental:
+        pair = load_yaml("acled_codes.yaml")["accidental"]
+        return pair[0], pair[1]
     table = _acled_types().get(event_type) or {}
     pair = table.get(mode or "") or table.get("default") or ["Strategic developments", "Other"]
     return pair[0], pair[1]
@@ -49,6 +55,11 @@ class ExportIncident:
     targets: list[str] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)  # per member event
     documents: list[dict[str, Any]] = field(default_factory=list)  # per member document
+    kinds: dict[str, str | None] = field(default_factory=dict)  # actor name -> entity kind
+    victim_kind: str | None = None  # the members' casualty victim kind, when one says it
+    accidental: bool = False  # a member event is marked "accidental": true
+    place_extra: dict[str, Any] = field(default_factory=dict)  # admin2/admin3/ambiguous/...
+    updated_at: Any = None  # datetime of the incident's last change
 
     @property
     def location(self) -> dict[str, Any]:
@@ -73,7 +84,25 @@ class ExportIncident:
         return acled_time_precision(self.time)
 
     def acled_type(self) -> tuple[str, str]:
-        return acled_type(self.incident["type"], self.incident.get("mode"))
+        return acled_type(self.incident["type"], self.incident.get("mode"), self.accidental)
+
+    def uncertain_place(self) -> bool:
+        """The place is one of several candidates, or less likely than not (fields a
+        geocoder may add to a location: ``ambiguous``, ``probability``)."""
+        probability = self.place_extra.get("probability")
+        return bool(self.place_extra.get("ambiguous")) or (
+            isinstance(probability, int | float) and probability < 0.5)
+
+    def tags(self) -> list[str]:
+        """Flags an analyst filters on: accidental, uncertain place, conflicting figures."""
+        found = []
+        if self.accidental:
+            found.append("accidental")
+        if self.uncertain_place():
+            found.append("location uncertain")
+        if self.incident.get("conflicting"):
+            found.append("conflicting figures")
+        return found
 
     def notes(self) -> str:
         """The first member's evidence sentence, then any conflicting figures."""
@@ -86,13 +115,28 @@ class ExportIncident:
         return " | ".join(parts)
 
 
-def _names(conn: sa.Connection, doc_pks: set[int]) -> dict[tuple[int, str], str]:
+def _names(conn: sa.Connection, doc_pks: set[int]
+           ) -> dict[tuple[int, str], tuple[str, str | None]]:
+    """(document, entity id) -> (name, kind) of the named entities of those documents."""
     if not doc_pks:
         return {}
-    query = sa.select(entities.c.document_id, entities.c.entity_id, entities.c.name).where(
-        entities.c.document_id.in_(sorted(doc_pks))
-    )
-    return {(row.document_id, row.entity_id): row.name for row in conn.execute(query) if row.name}
+    query = sa.select(entities.c.document_id, entities.c.entity_id, entities.c.name,
+                      entities.c.kind).where(entities.c.document_id.in_(sorted(doc_pks)))
+    return {(row.document_id, row.entity_id): (row.name, row.kind)
+            for row in conn.execute(query) if row.name}
+
+
+_PLACE_EXTRAS = ("admin2", "admin3", "ambiguous", "probability")
+
+
+def _place_extra(event: dict[str, Any], location: dict[str, Any]) -> dict[str, Any]:
+    """The extra fields of a member's location when it is the incident's place."""
+    place = event.get("location")
+    if not isinstance(place, dict) or location.get("lat") is None:
+        return {}
+    if (place.get("lat"), place.get("lon")) != (location.get("lat"), location.get("lon")):
+        return {}
+    return {k: place[k] for k in _PLACE_EXTRAS if place.get(k) is not None}
 
 
 def load_incidents(store: Store, where: IncidentFilter | None = None) -> list[ExportIncident]:
@@ -118,6 +162,8 @@ def load_incidents(store: Store, where: IncidentFilter | None = None) -> list[Ex
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
         names = _names(conn, {row.document_id for row in rows})
+        updated = dict(conn.execute(sa.select(incidents_t.c.id, incidents_t.c.updated_at)
+                                    .where(incidents_t.c.id.in_(literal_ids(ids)))).all())
     per_incident: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         per_incident[row.incident_id].append(row)
@@ -125,15 +171,25 @@ def load_incidents(store: Store, where: IncidentFilter | None = None) -> list[Ex
     for incident in found:
         agents: Counter[str] = Counter()
         targets: Counter[str] = Counter()
-        item = ExportIncident(incident)
+        item = ExportIncident(incident, updated_at=updated.get(incident["id"]))
         seen_docs: set[int] = set()
         for row in per_incident[incident["id"]]:
-            for arg in (row.event_json or {}).get("arguments") or []:
+            event = row.event_json if isinstance(row.event_json, dict) else {}
+            item.accidental = item.accidental or event.get("accidental") is True
+            if not item.place_extra:
+                item.place_extra = _place_extra(event, item.location)
+            victims = event.get("casualties")
+            if isinstance(victims, dict) and victims.get("victim_kind") and not item.victim_kind:
+                item.victim_kind = str(victims["victim_kind"])
+            for arg in event.get("arguments") or []:
                 if not isinstance(arg, dict):
                     continue
-                name = names.get((row.document_id, arg.get("entity"))) if arg.get("entity") else None
-                if name is None:
+                named = names.get((row.document_id, arg.get("entity"))) if arg.get("entity") else None
+                if named is None:
                     continue
+                name, kind = named
+                if item.kinds.get(name) is None:
+                    item.kinds[name] = kind
                 if arg.get("role") in AGENT_ROLES:
                     agents[name] += 1
                 elif arg.get("role") in TARGET_ROLES:

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from wirewatch.serve import api_routes, ingest_route, page_routes
 from wirewatch.serve.digest import DigestCache
 from wirewatch.serve.export_route import export_router
+from wirewatch.serve.params import plain_errors
 from wirewatch.serve.security import SecurityHeaders
 from wirewatch.serve.templating import build_environment
 from wirewatch.store import Store, open_store
@@ -70,9 +71,7 @@ def create_app(db: str | Store, write_token: str | None = None) -> FastAPI:
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": _plain(exc.errors())}, 422)
-        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}"
-                             for e in exc.errors())
-        return error_page(request, 422, problems)
+        return error_page(request, 422, plain_errors(exc.errors()))
 
     return app
 

@@ -4,7 +4,8 @@ Map markers are circles whose radius (in degrees) grows with the uncertainty of 
 a point or town is a dot, a province a wide circle, a country-level report a large faint
 one, so a country centroid is never mistaken for a precise location. The timeline stacks
 incidents per day or week by type; incidents dated only to a month or year are counted
-separately rather than drawn on an arbitrary day.
+once in that period (a band across its bins) rather than drawn on an arbitrary day, and
+background incidents (long before their report) are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -126,33 +127,72 @@ def _next(day: dt.date, bucket: str) -> dt.date:
     return day + dt.timedelta(days=1)
 
 
-def timeline(conn: sa.Connection, selection: Selection, bucket: str = "week") -> dict[str, Any]:
+#: An incident dated more than this many days before its first report is background (a past
+#: event the report recalls: "the 1979 siege"), left off the timeline unless asked for.
+BACKGROUND_DAYS = 60
+#: Precisions finer than or equal to each bucket (their incidents are bars of that bucket).
+_FITS = {"day": ("day", "hour"), "week": ("day", "hour", "week", "report"),
+         "month": ("day", "hour", "week", "report", "month")}
+#: The period a coarse precision covers ("report": the week of the report's date).
+_PERIOD = {"report": "week", "week": "week", "month": "month", "year": "year"}
+
+
+def _period(value: str, precision: str | None) -> tuple[str, dt.date, dt.date] | None:
+    """(unit, first day, last day) a stored time covers; None for an unreadable value."""
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1 or precision == "year":
+            return "year", dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if len(parts) == 2 or precision == "month":
+            first = dt.date(year, int(parts[1]), 1)
+            return "month", first, _next(first, "month") - dt.timedelta(days=1)
+        day = dt.date(year, int(parts[1]), int(parts[2]))
+    except (ValueError, IndexError):
+        return None
+    unit = _PERIOD.get(precision or "", "day")
+    if unit == "week":
+        start = _bucket_start(day, "week")
+        return "week", start, start + dt.timedelta(days=6)
+    return "day", day, day
+
+
+def is_background(last_day: dt.date, first_reported: dt.date | None) -> bool:
+    """The period ended long before the incident was first reported."""
+    return first_reported is not None and (first_reported - last_day).days > BACKGROUND_DAYS
+
+
+def timeline(conn: sa.Connection, selection: Selection, bucket: str = "week",
+             background: bool = False) -> dict[str, Any]:
     """Incidents per ``bucket`` (day/week; coarser if there would be too many bars) by type,
-    with the geometry of a stacked bar chart in a 1000 x 300 box."""
+    as a stacked bar chart in a 1000 x 260 box. Incidents dated only to a period coarser
+    than the bucket (a month in a weekly chart) are counted once in that period, drawn as a
+    band under the bars across the bins it covers, never on an arbitrary day. Background
+    incidents (``is_background``) are left out unless ``background``."""
     c = incidents.c
-    rows = conn.execute(selection.restrict(sa.select(c.type, c.time_value, c.time_precision))).all()
-    days: list[tuple[dt.date, str]] = []
-    imprecise = undated = 0
+    rows = conn.execute(selection.restrict(
+        sa.select(c.type, c.time_value, c.time_precision, c.first_reported))).all()
+    dated: list[tuple[str, dt.date, dt.date, str]] = []  # (unit, first, last, type)
+    undated = hidden = 0
     for row in rows:
-        if not row.time_value:
+        period = _period(row.time_value, row.time_precision) if row.time_value else None
+        if period is None:
             undated += 1
             continue
-        try:
-            day = dt.date.fromisoformat(row.time_value)
-        except ValueError:
-            imprecise += 1
+        if not background and is_background(period[2], row.first_reported):
+            hidden += 1
             continue
-        if row.time_precision not in (None, "day", "hour"):
-            imprecise += 1
-            continue
-        days.append((day, row.type))
+        dated.append((*period, row.type))
     result: dict[str, Any] = {"bucket": bucket, "bars": [], "types": [], "labels": [],
-                              "undated": undated, "imprecise": imprecise, "drawn": len(days),
+                              "bands": [], "ticks": [], "undated": undated,
+                              "background": hidden, "imprecise": 0, "drawn": len(dated),
                               "max": 0}
-    if not days:
+    if not dated:
         return result
-    first, last = min(d for d, _t in days), max(d for d, _t in days)
+    fine = [d for d in dated if d[0] in ("day", "week")] or dated
+    first, last = min(d[1] for d in fine), max(d[2] for d in fine)
     order = ["day", "week", "month"]
+    starts: list[dt.date] = []
     for name in order[order.index(bucket) if bucket in order else 1:]:
         bucket = name
         starts = []
@@ -163,15 +203,55 @@ def timeline(conn: sa.Connection, selection: Selection, bucket: str = "week") ->
         if len(starts) <= MAX_BARS:
             break
     counts: dict[dt.date, Counter[str]] = {start: Counter() for start in starts}
-    for day, event_type in days:
-        counts[_bucket_start(day, bucket)][event_type] += 1
-    types = sorted({t for _d, t in days})
+    coarse: dict[tuple[str, dt.date, dt.date], Counter[str]] = {}
+    for unit, start, end, event_type in dated:
+        if unit == "day" or (unit in ("week",) and bucket != "day"):
+            key = _bucket_start(start, bucket)
+            if key in counts:
+                counts[key][event_type] += 1
+                continue
+        coarse.setdefault((unit, start, end), Counter())[event_type] += 1
+    types = sorted({d[3] for d in dated})
     drawn = stacked_bars([(start.isoformat(), counts[start]) for start in starts], types,
                          colour, unit=bucket)
+    ends = {start.isoformat(): (_next(start, bucket) - dt.timedelta(days=1)).isoformat()
+            for start in starts}
+    for bar in drawn["bars"]:
+        bar["since"], bar["until"] = bar["start"], ends[bar["start"]]
+    slot = 1000.0 / len(starts)
+    bands = []
+    for (unit, start, end), by_type in sorted(coarse.items(), key=lambda kv: kv[0][1:]):
+        inside = [n for n, s in enumerate(starts) if s <= end and _next(s, bucket) > start]
+        if not inside:
+            continue
+        x0, x1 = inside[0] * slot, (inside[-1] + 1) * slot
+        label = start.isoformat()[:4 if unit == "year" else 7 if unit == "month" else 10]
+        total = sum(by_type.values())
+        bands.append({"x": round(x0 + 1, 2), "w": round(max(x1 - x0 - 2, 2), 2),
+                      "count": total, "unit": unit, "label": label,
+                      # a month or year is stored as its prefix ("2024-03"), which the
+                      # list's since/until compare as text: link with the prefix itself
+                      "since": label if unit in ("month", "year") else start.isoformat(),
+                      "until": label if unit in ("month", "year") else end.isoformat(),
+                      "title": f"{total} dated only to the {unit} {label}: "
+                               + ", ".join(f"{n} {t}" for t, n in sorted(by_type.items()))})
+    lanes: list[float] = []  # bands that overlap go on separate lanes
+    for band in bands:
+        lane = next((n for n, end in enumerate(lanes) if end <= band["x"]), len(lanes))
+        if lane == len(lanes):
+            lanes.append(0.0)
+        lanes[lane] = band["x"] + band["w"]
+        band["y"] = 300 + lane * 16
+    peak = drawn["max"]
     result.update({
         "bucket": bucket,
         **drawn,
-        "types": [{"type": t, "fill": colour(t), "count": sum(1 for _d, x in days if x == t)}
+        "bands": bands,
+        "lanes": len(lanes),
+        "imprecise": sum(b["count"] for b in bands),
+        "ticks": [{"y": round(260 - 260 * v / peak, 2), "value": v}
+                  for v in sorted({0, peak // 2, peak}) if peak],
+        "types": [{"type": t, "fill": colour(t), "count": sum(1 for d in dated if d[3] == t)}
                   for t in types],
         "series": [{"start": s.isoformat(), "counts": dict(counts[s])} for s in starts],
     })
@@ -196,7 +276,7 @@ def stacked_bars(series: list[tuple[str, Mapping[str, int]]], keys: list[str],
                 continue
             h = height * value / peak
             y -= h
-            bars.append({"x": round(n * slot + slot * 0.1, 2), "y": round(y, 2),
+            bars.append({"x": round(n * slot + slot * 0.1, 2), "y": round(y, 2), "start": label,
                          "w": round(max(slot * 0.8, 0.5), 2), "h": round(h, 2),
                          "fill": fill(key), "type": key, "count": value,
                          "title": f"{label}{f' ({unit})' if unit else ''}: {value} {key}"})

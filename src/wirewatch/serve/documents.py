@@ -8,6 +8,7 @@ type-checked here before it reaches a template or the JSON API.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,13 +53,40 @@ def document_list(store: Store, q: str | None = None, outlet: str | None = None,
             rows = {row.id: row for row in conn.execute(
                 query.where(documents.c.id.in_(literal_ids(order))))}
             ranked = [rows[pk] for pk in order if pk in rows]
-            return {"total": len(ranked), "offset": offset, "limit": limit,
-                    "items": [_row(r) for r in ranked[offset: offset + limit]]}
+            items = [_row(r) for r in ranked[offset: offset + limit]]
+            texts = dict(conn.execute(sa.select(documents.c.id, documents.c.text).where(
+                documents.c.id.in_(literal_ids([i["id"] for i in items])))).all())
+            for item in items:
+                item["snippet"] = snippet(texts.get(item["id"]) or "", q)
+            return {"total": len(ranked), "offset": offset, "limit": limit, "items": items}
         total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
         rows = conn.execute(query.order_by(documents.c.published.desc(), documents.c.id.desc())
                             .limit(limit).offset(offset))
         return {"total": int(total or 0), "offset": offset, "limit": limit,
                 "items": [_row(r) for r in rows]}
+
+
+_WORD = re.compile(r"\w{2,}", re.UNICODE)
+
+
+def snippet(text: str, q: str, width: int = 90) -> dict[str, str] | None:
+    """The words around the first place a query word occurs in ``text``, as
+    (before, match, after) so the page can mark the match without trusting any markup."""
+    words = sorted({w.casefold() for w in _WORD.findall(q)} - {"and", "or", "not", "near"},
+                   key=len, reverse=True)
+    if not words or not text:
+        return None
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+    found = pattern.search(text)
+    if found is None:
+        return None
+    start, end = max(found.start() - width, 0), min(found.end() + width, len(text))
+    before = " ".join(text[start:found.start()].split())
+    after = " ".join(text[found.end():end].split())
+    return {"before": ("… " if start else "") + before + (" " if before else ""),
+            "match": found.group(0),
+            "after": (" " if text[found.end():found.end() + 1].isspace() else "") + after
+                     + (" …" if end < len(text) else "")}
 
 
 def _day(value: str, end: bool) -> dt.date | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields, replace
 import sqlalchemy as sa
 
 from wirewatch.contract import STATUS_ORDER
+from wirewatch.knowledge import load_yaml
 from wirewatch.store.roles import literal_ids
 from wirewatch.store.schema import actors, entities, incident_events, incidents
 from wirewatch.store.schema import events as events_t
@@ -39,6 +40,10 @@ class Filters:
     status: str | None = None
     min_sources: int | None = None
     q: str | None = None
+    acled_type: str | None = None  # an ACLED event type or sub-event type
+    min_killed: int | None = None  # the highest reported toll is at least this
+    max_killed: int | None = None  # the lowest reported toll is at most this
+    sort: str | None = None  # a key of SORTS (default: newest first); orders, never filters
 
     def without(self, name: str) -> Filters:
         """The same filters minus one (a facet counts what choosing another value would give)."""
@@ -58,7 +63,8 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.as_params())
+        """Some filter is set (the sort order alone selects every incident)."""
+        return bool(self.without("sort").as_params())
 
 
 def status_rank() -> sa.Case:
@@ -97,6 +103,31 @@ def document_incidents(document_pks: list[int]) -> sa.Select:
     )
 
 
+def acled_types() -> list[str]:
+    """ACLED event types, then sub-event types, that some PLOVER type and mode map to."""
+    pairs = [pair for table in load_yaml("acled_types.yaml").values() for pair in table.values()]
+    return sorted({p[0] for p in pairs}) + sorted({p[1] for p in pairs} - {p[0] for p in pairs})
+
+
+def acled_condition(name: str) -> sa.ColumnElement[bool]:
+    """Incidents whose PLOVER type and mode map to the ACLED event or sub-event type
+    ``name`` (``acled_types.yaml``), as SQL over the incidents' type and mode columns."""
+    c = incidents.c
+    wanted = name.casefold()
+    conditions = []
+    for plover, table in load_yaml("acled_types.yaml").items():
+        matches = {mode for mode, pair in table.items()
+                   if wanted in (pair[0].casefold(), pair[1].casefold())}
+        explicit = [mode for mode in table if mode != "default"]
+        named = sorted(m for m in matches if m != "default")
+        if named:
+            conditions.append(sa.and_(c.type == plover, sa.func.lower(c.mode).in_(named)))
+        if "default" in matches:
+            other_mode = sa.or_(c.mode.is_(None), sa.func.lower(c.mode).not_in(explicit))
+            conditions.append(sa.and_(c.type == plover, other_mode))
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
 def apply(query: sa.Select, f: Filters, document_pks: list[int] | None = None) -> sa.Select:
     """``query`` (over ``incidents``) restricted by every SQL-checkable filter in ``f``.
 
@@ -125,6 +156,12 @@ def apply(query: sa.Select, f: Filters, document_pks: list[int] | None = None) -
         query = query.where(sa.func.lower(c.mode) == f.mode.casefold())
     if f.min_sources:
         query = query.where(c.independent_sources >= f.min_sources)
+    if f.acled_type:
+        query = query.where(acled_condition(f.acled_type))
+    if f.min_killed is not None:
+        query = query.where(c.killed_max >= f.min_killed)
+    if f.max_killed is not None:
+        query = query.where(sa.func.coalesce(c.killed_min, 0) <= f.max_killed)
     if f.status:
         rank = STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else -1
         ranks = incident_status_ranks()

@@ -53,9 +53,16 @@ class Page:
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def _newest_first(query: sa.Select) -> sa.Select:
+def _newest_first(query: sa.Select, sort: str | None = None) -> sa.Select:
+    """``query`` in the list's order: newest first, or by ``sort`` (``params.SORTS``); ties
+    and unknown values go newest first, undated last."""
     c = incidents.c
-    return query.order_by(c.time_value.is_(None), c.time_value.desc(), c.id)
+    newest = (c.time_value.is_(None), c.time_value.desc(), c.id)
+    by = {"date_asc": (c.time_value.is_(None), c.time_value.asc(), c.id),
+          "killed": (c.killed_max.is_(None), c.killed_max.desc(), *newest),
+          "injured": (c.injured_max.is_(None), c.injured_max.desc(), *newest),
+          "sources": (c.independent_sources.desc(), *newest)}
+    return query.order_by(*by.get(sort or "", newest))
 
 
 def text_matches(store: Store, f: Filters) -> list[int] | None:
@@ -72,7 +79,7 @@ def select_incidents(conn: sa.Connection, f: Filters, document_pks: list[int] | 
     query = apply(sa.select(incidents.c.id), f.without("status") if by_rank else f, document_pks)
     if not (f.actor and f.role) and not by_rank:
         return Selection(query)
-    ids = [row.id for row in conn.execute(_newest_first(query))]
+    ids = [row.id for row in conn.execute(_newest_first(query, f.sort))]
     if by_rank:
         assert digest is not None and f.status is not None
         rank = STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else -1
@@ -103,7 +110,7 @@ def incident_page(store: Store, f: Filters, offset: int = 0, limit: int = 50,
             total = int(conn.execute(
                 sa.select(sa.func.count()).select_from(selection.query.subquery())).scalar())
             page_ids = [row.id for row in conn.execute(
-                _newest_first(selection.query).limit(limit).offset(offset))]
+                _newest_first(selection.query, f.sort).limit(limit).offset(offset))]
         page = Page(total=total, offset=offset, limit=limit, items=incident_rows(conn, page_ids))
         if with_facets:
             page.facets = facets(conn, f, document_pks, digest)
@@ -139,8 +146,24 @@ def incident_rows(conn: sa.Connection, ids: list[int]) -> list[dict[str, Any]]:
             "agents": people[incident_id].agents,
             "victims": people[incident_id].victims,
             "summary": people[incident_id].summary,
+            "evidence": figure_evidence(members[incident_id], summary.casualties),
         })
     return rows
+
+
+def figure_evidence(members: list[dict[str, Any]], casualties: dict[str, Any]
+                    ) -> dict[str, str]:
+    """Casualty kind -> the document anchor of the member event that gave the highest
+    figure, so a number in the list opens the words it was read from."""
+    links = {}
+    for kind, figure in casualties.items():
+        top = (figure or {}).get("max")
+        if top is None:
+            continue
+        source = next((m for m in members if m.get(kind) == top), None)
+        if source is not None and source.get("document_pk") and source.get("id"):
+            links[kind] = f"/documents/{source['document_pk']}#ev-{source['id']}"
+    return links
 
 
 # -- facets ---------------------------------------------------------------------------------

@@ -11,12 +11,27 @@ from fastapi.responses import HTMLResponse, Response
 from wirewatch.contract import CASUALTY_KINDS, STATUS_ORDER
 from wirewatch.serve.actors import CATEGORIES, CATEGORY_COLOURS, actor_detail, actor_list
 from wirewatch.serve.basemap import basemap_svg, country_outlines, graticule
-from wirewatch.serve.charts import map_markers, stacked_bars, timeline, view_box
+from wirewatch.serve.charts import (
+    BACKGROUND_DAYS,
+    map_markers,
+    stacked_bars,
+    timeline,
+    view_box,
+)
 from wirewatch.serve.documents import document_detail, document_list
 from wirewatch.serve.filters import ROLES, Filters
+from wirewatch.serve.glossary import acled_rows
 from wirewatch.serve.incident_detail import incident_detail
 from wirewatch.serve.incident_list import incident_page, select_incidents, text_matches
-from wirewatch.serve.params import MAX_ID, DatePrefix, Limit, Offset, Text, incident_filters
+from wirewatch.serve.params import (
+    MAX_ID,
+    DatePrefix,
+    Limit,
+    Offset,
+    Text,
+    check_date,
+    incident_filters,
+)
 from wirewatch.store import Store
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +80,7 @@ def incident_view(request: Request, incident_id: PathId) -> HTMLResponse:
 def documents_page(request: Request, q: Text = None, outlet: Text = None,
                    since: DatePrefix = None, until: DatePrefix = None, offset: Offset = 0,
                    limit: Limit = 50) -> HTMLResponse:
+    since, until = check_date("since", since), check_date("until", until)
     found = document_list(_store(request), q or None, outlet or None, since or None,
                           until or None, offset, limit)
     params = {k: v for k, v in {"q": q, "outlet": outlet, "since": since,
@@ -111,6 +127,11 @@ def map_page(request: Request, f: FiltersDep) -> HTMLResponse:
                   graticule=graticule(), **_filter_context(f))
 
 
+@router.get("/help", response_class=HTMLResponse)
+def help_page(request: Request) -> HTMLResponse:
+    return render(request, "help.html", acled=acled_rows())
+
+
 @router.get("/favicon.ico")
 def favicon() -> Response:
     """No icon: an empty answer rather than a 404 in every browser console."""
@@ -125,12 +146,15 @@ def basemap() -> Response:
 
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline_page(request: Request, f: FiltersDep,
-                  bucket: Annotated[str, Query(pattern=r"^(day|week)$")] = "week"
+                  bucket: Annotated[str, Query(pattern=r"^(day|week)$")] = "week",
+                  background: Annotated[bool, Query(description="Also draw incidents dated "
+                                                    "long before their report.")] = False
                   ) -> HTMLResponse:
     store = _store(request)
     with store.engine.connect() as conn:
         selection = select_incidents(conn, f, text_matches(store, f),
                                      request.app.state.digests.get(conn))
-        chart = timeline(conn, selection, bucket)
+        chart = timeline(conn, selection, bucket, background)
     return render(request, "timeline.html", chart=chart, requested=bucket,
+                  background=background, background_days=BACKGROUND_DAYS,
                   **_filter_context(f))

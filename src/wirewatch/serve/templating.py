@@ -7,12 +7,15 @@ strings with ``urlencode`` so values cannot break out of an ``href``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader
 
+from wirewatch.serve.filters import acled_types
+from wirewatch.serve.glossary import explain
 from wirewatch.serve.security import safe_url
 from wirewatch.store.render import format_place, format_range
 
@@ -26,11 +29,24 @@ def with_params(path: str, params: dict[str, Any] | None = None, **changes: Any)
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r?\n)+[ \t]*")
+
+
+def paragraphs(text: str | None) -> str:
+    """Article text with every line break shown as a paragraph break (a blank line under the
+    page's pre-wrap): extracted HTML articles keep one newline per paragraph, which would
+    otherwise read as a wrapped line. Display only: offsets of highlights are unchanged."""
+    return _LINE_BREAKS.sub("\n\n", text or "")
+
+
 def build_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["safe_url"] = safe_url
     env.filters["figure"] = format_range
     env.filters["place"] = format_place
+    env.filters["paragraphs"] = paragraphs
     env.globals["with_params"] = with_params
+    env.globals["explain"] = explain()  # tooltips: the help page's words
+    env.globals["acled_type_names"] = acled_types()
     return env

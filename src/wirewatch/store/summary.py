@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wirewatch.contract import CASUALTY_KINDS, STATUS_ORDER
+from wirewatch.knowledge.outlets import outlet_key
 from wirewatch.store.dialect import MAX_LIMIT, check_limit
 from wirewatch.store.members import member_events_query
 from wirewatch.store.merge import as_date
@@ -29,9 +30,20 @@ from wirewatch.store.schema import actors, documents, entities, incident_events,
 from wirewatch.store.schema import events as events_t
 
 
-def _source_key(member: Mapping[str, Any]) -> str:
-    """Outlet when known; otherwise the document id stands for its own source."""
-    return member.get("outlet") or str(member["doc_id"])
+def _spellings(members: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Normalised outlet ("www.chron.com:80" is "chron.com") -> its first spelling seen."""
+    spellings: dict[str, str] = {}
+    for m in members:
+        if key := outlet_key(m.get("outlet")):
+            spellings.setdefault(key, str(m["outlet"]))
+    return spellings
+
+
+def _source_key(member: Mapping[str, Any], spellings: Mapping[str, str]) -> str:
+    """The outlet (one spelling per normalised outlet) when known; otherwise the document id
+    stands for its own source."""
+    key = outlet_key(member.get("outlet"))
+    return spellings.get(key, str(member["outlet"])) if key else str(member["doc_id"])
 
 
 def _independent_count(members: Sequence[Mapping[str, Any]]) -> int:
@@ -49,8 +61,8 @@ def _independent_count(members: Sequence[Mapping[str, Any]]) -> int:
         keys = [doc]
         if m.get("copy_of"):
             keys.append(("doc", str(m["copy_of"])))
-        if m.get("outlet"):
-            keys.append(("outlet", str(m["outlet"])))
+        if outlet := outlet_key(m.get("outlet")):
+            keys.append(("outlet", outlet))
         root = find(keys[0])
         for key in keys[1:]:
             other = find(key)
@@ -126,13 +138,14 @@ class IncidentSummary:
 def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
     """Combine member events (event columns plus ``doc_id``, ``outlet``, ``published``)."""
     summary = IncidentSummary()
+    spellings = _spellings(members)
     for kind in CASUALTY_KINDS:
         by_source: dict[str, int] = {}
         for member in members:
             value = member.get(kind)
             if value is None:
                 continue
-            key = _source_key(member)
+            key = _source_key(member, spellings)
             # One source reporting the incident twice counts once, with its highest figure.
             by_source[key] = max(value, by_source.get(key, value))
         values = list(by_source.values())
@@ -179,7 +192,7 @@ def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
         "precision": place.get("location_precision"),
     }
 
-    summary.sources = sorted({m["outlet"] for m in members if m.get("outlet")})
+    summary.sources = sorted(spellings.values())  # one name per outlet
     summary.independent_sources = _independent_count(members)
     published = [d for d in (as_date(m.get("published")) for m in members) if d is not None]
     if published:

@@ -1,0 +1,193 @@
+"""ACLED's export, column for column: what an analyst's ACLED tooling reads without changes.
+
+The columns, their order and formats follow ACLED's current data export: ISO dates with a
+``time_precision``, a numeric ISO 3166 country code, ACLED's region, actor categories
+(``inter1``/``inter2``) joined into an ``interaction`` code, ``civilian_targeting``, the
+``disorder_type`` of the event type, a ``source_scale`` from the outlets and a Unix
+``timestamp`` of the record's last change. The codes are facts of ACLED's codebook, kept in
+``acled_codes.yaml`` and ``acled_types.yaml`` (read through the knowledge loader); this
+module only applies them.
+
+Dates: an incident dated to a month ("2025-09") or a year ("2024") is exported on the
+first day of that period with time_precision 3, a week ("week" precision) on its Monday
+with 2; an undated incident has empty date columns rather than a made-up day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from wirewatch.knowledge import load_yaml
+from wirewatch.knowledge.outlets import country_domain, outlet_key
+
+if TYPE_CHECKING:
+    from wirewatch.export.rows import ExportIncident
+
+#: ACLED's export columns, in ACLED's order.
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+)
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_TIME_PRECISION = {"hour": 1, "day": 1, "week": 2, "report": 2, "month": 3, "year": 3}
+
+
+@cache
+def codes() -> dict[str, Any]:
+    """The parsed ``acled_codes.yaml``, with a country -> region index added."""
+    raw = dict(load_yaml("acled_codes.yaml"))
+    raw["region_of"] = {code: region for region, members in raw["regions"].items()
+                        for code in members}
+    return raw
+
+
+def acled_date(value: str | None, precision: str | None) -> tuple[str, int | None, int | None]:
+    """(event_date, year, time_precision) of a stored time: ISO day, or empties if undated.
+
+    A partial date is placed on the first day of its period and its precision says how far
+    to trust the day; a value that is not a date at all is treated as undated.
+    """
+    match = _PARTIAL_DATE.match(value or "")
+    if not match:
+        return "", None, None
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    try:
+        date = dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return "", None, None
+    if day is None:
+        code = 3
+    else:
+        code = _TIME_PRECISION.get(precision or "", 1)
+    return date.isoformat(), date.year, code
+
+
+def iso_numeric(alpha2: str | None) -> int | None:
+    """ISO 3166-1 numeric code of an alpha-2 code (840 for US); None when unknown."""
+    country = _country(alpha2)
+    return int(country.numeric) if country is not None else None
+
+
+def country_name(alpha2: str | None) -> str | None:
+    country = _country(alpha2)
+    if country is None:
+        return None
+    return getattr(country, "common_name", None) or country.name
+
+
+def _country(alpha2: str | None) -> Any:
+    if not alpha2:
+        return None
+    import pycountry
+
+    return pycountry.countries.get(alpha_2=alpha2.upper())
+
+
+def inter_code(kind: str | None, *, agent: bool) -> int:
+    """ACLED actor category of an actor of entity ``kind`` (an agent or a victim)."""
+    found = codes()["inter_by_kind"].get(kind or "")
+    if found is not None:
+        return int(found)
+    return int(codes()["unknown_agent" if agent else "unknown_victim"])
+
+
+def interaction(inter1: int | None, inter2: int | None) -> int | None:
+    """ACLED's two-digit interaction code: the lower category first; ``X0`` for one actor."""
+    if not inter1:
+        return None
+    if not inter2:
+        return inter1 * 10
+    low, high = sorted((inter1, inter2))
+    return low * 10 + high
+
+
+def source_scale(outlets: list[str], country: str | None) -> str:
+    """"International", "National", "National-International" or "Other" from the outlets."""
+    international = set(codes()["international_outlets"])
+    scales: set[str] = set()
+    for outlet in outlets:
+        key = outlet_key(outlet)
+        if key in international:
+            scales.add("International")
+            continue
+        home = country_domain(key)
+        if home and country:
+            scales.add("National" if home == country.upper() else "International")
+    if scales == {"National", "International"}:
+        return "National-International"
+    return scales.pop() if scales else "Other"
+
+
+def acled_row(item: ExportIncident) -> dict[str, Any]:
+    """One ACLED row. ``fatalities`` is the lowest reported toll (ACLED's conservative
+    rule), ``source`` the outlets (or document ids), ``notes`` the evidence sentence."""
+    incident, place = item.incident, item.location
+    event_type, sub_event_type = item.acled_type()
+    date, year, time_precision = acled_date(item.time.get("value"), item.time.get("precision"))
+    if item.time.get("basis") == "report" and time_precision == 1:
+        time_precision = 2
+    country = (place.get("country_code") or "").upper() or None
+    sources = incident.get("sources") or [d["doc_id"] for d in item.documents]
+
+    violent = codes()["disorder_types"].get(event_type, "").startswith("Political violence")
+    where = country_name(country) or "International"
+    actor1 = item.agents[0] if item.agents else None
+    inter1 = codes()["inter_by_event_type"].get(event_type)
+    if inter1 is not None:  # demonstrators: ACLED names them by the country
+        actor1 = f"{'Rioters' if event_type == 'Riots' else 'Protesters'} ({where})"
+    elif actor1 is not None:
+        inter1 = inter_code(item.kinds.get(actor1), agent=True)
+    elif violent:
+        actor1 = f"Unidentified Armed Group ({where})"
+        inter1 = int(codes()["unknown_agent"])
+    actor2 = next((t for t in item.targets if t != actor1), None)
+    inter2: int | None = None
+    if actor2:
+        inter2 = inter_code(item.kinds.get(actor2), agent=False)
+    elif violent and item.victim_kind:
+        actor2 = f"Civilians ({where})"
+        inter2 = int(codes()["unknown_victim"])
+    tags = list(item.tags())
+    if event_type in ("Protests", "Riots"):
+        tags.append("crowd size=no report")
+    updated = item.updated_at
+    return {
+        "event_id_cnty": f"{country or 'XX'}{incident['id']}",
+        "event_date": date,
+        "year": year,
+        "time_precision": time_precision,
+        "disorder_type": codes()["disorder_types"].get(event_type, "Strategic developments"),
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": actor1,
+        "assoc_actor_1": "; ".join(a for a in item.agents if a not in (actor1, actor2)),
+        "inter1": inter1,
+        "actor2": actor2,
+        "assoc_actor_2": "; ".join(t for t in item.targets if t not in (actor1, actor2)),
+        "inter2": inter2 if actor2 else 0 if inter1 else None,
+        "interaction": interaction(inter1, inter2),
+        "civilian_targeting": "Civilian targeting" if violent and inter2 == 7 else "",
+        "iso": iso_numeric(country),
+        "region": codes()["region_of"].get(country or ""),
+        "country": country_name(country),
+        "admin1": place.get("admin1"),
+        "admin2": item.place_extra.get("admin2"),
+        "admin3": item.place_extra.get("admin3"),
+        "location": place.get("name"),
+        "latitude": place.get("lat"),
+        "longitude": place.get("lon"),
+        "geo_precision": item.geo_precision(),
+        "source": "; ".join(sources),
+        "source_scale": source_scale(list(sources), country),
+        "notes": item.notes(),
+        "fatalities": item.fatalities() or 0,
+        "tags": "; ".join(tags),
+        "timestamp": int(updated.timestamp()) if updated is not None else None,
+    }
