@@ -89,6 +89,10 @@ def test_help_page_and_tooltips(client) -> None:
     assert 'href="/help#status"' in listing
     assert re.search(r'class="status status-\w+" title="[A-Z][^"]+"', listing)
     assert re.search(r'title="place: [A-Z][^"]+"', listing)
+    first = items(client)[0]
+    assert tuple(first["acled"].values()) == acled_type(first["type"], first["mode"])
+    page = client.get(f"/incidents/{first['id']}").text
+    assert re.search(r'class="status status-\w+" title="[A-Z][^"]+"', page)
 
 
 def test_figures_link_to_their_sentences(client) -> None:
