@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wirewatch.serve.charts import TYPE_COLOURS, colour
-from wirewatch.serve.filters import literal_ids
+from wirewatch.serve.digest import Digest
 from wirewatch.serve.incident_list import Selection
 from wirewatch.serve.web_assets import admin1_points, country_points
 from wirewatch.store.schema import events as events_t
@@ -33,9 +33,20 @@ PLACED = 2  # no coordinates: drawn at its province's or country's label point
 MIN_PROBABILITY = 0.5
 
 
-def _place_quality(conn: sa.Connection, ids: list[int] | None, selection: Selection
-                   ) -> dict[int, tuple[str | None, bool]]:
-    """Incident id -> (precision, uncertain) of the member event its place came from."""
+def place_quality(conn: sa.Connection, digest: Digest | None = None
+                  ) -> dict[int, tuple[str | None, bool]]:
+    """Incident id -> (precision, uncertain) of the member event each incident's place came
+    from, for every incident: read once per store state (kept in the ``digest``), since it
+    needs the JSON of every member event."""
+    if digest is not None and "place_quality" in digest.extras:
+        return digest.extras["place_quality"]
+    found = _place_quality(conn)
+    if digest is not None:
+        digest.extras["place_quality"] = found
+    return found
+
+
+def _place_quality(conn: sa.Connection) -> dict[int, tuple[str | None, bool]]:
     location = events_t.c.event_json
     probability = location[("location", "probability")].as_float()
     ambiguous = location[("location", "ambiguous")].as_boolean()
@@ -45,8 +56,6 @@ def _place_quality(conn: sa.Connection, ids: list[int] | None, selection: Select
              .join(events_t, events_t.c.id == incident_events.c.event_id)
              .where(events_t.c.lat == incidents.c.lat, events_t.c.lon == incidents.c.lon)
              .order_by(events_t.c.id))
-    query = (query.where(incidents.c.id.in_(literal_ids(ids))) if ids is not None
-             else selection.restrict(query))
     found: dict[int, tuple[str | None, bool]] = {}
     for row in conn.execute(query):
         if row.id in found:
@@ -57,7 +66,8 @@ def _place_quality(conn: sa.Connection, ids: list[int] | None, selection: Select
     return found
 
 
-def map_points(conn: sa.Connection, selection: Selection) -> dict[str, Any]:
+def map_points(conn: sa.Connection, selection: Selection, digest: Digest | None = None
+               ) -> dict[str, Any]:
     """Every selected incident with a place, as ``[id, lat, lon, type, precision, killed,
     flags, title]`` rows (type and precision as indexes into ``types``/``precisions``), and
     the count of those without any place."""
@@ -65,7 +75,7 @@ def map_points(conn: sa.Connection, selection: Selection) -> dict[str, Any]:
     rows = conn.execute(selection.restrict(sa.select(
         c.id, c.type, c.lat, c.lon, c.time_value, c.location_name, c.country_code, c.admin1,
         c.killed_max)).order_by(c.time_value.is_(None), c.time_value.desc(), c.id)).all()
-    quality = _place_quality(conn, None, selection)
+    quality = place_quality(conn, digest)
     types: list[str] = list(TYPE_COLOURS)
     points = []
     unplaced = 0

@@ -50,9 +50,9 @@ def points(request: Request, f: FiltersDep) -> Response:
     """The filtered incidents with a place (``map_data.map_points``)."""
     store = request.app.state.store
     with store.engine.connect() as conn:
-        selection = select_incidents(conn, f, text_matches(store, f),
-                                     request.app.state.digests.get(conn))
-        data = map_points(conn, selection)
+        digest = request.app.state.digests.get(conn)
+        selection = select_incidents(conn, f, text_matches(store, f), digest)
+        data = map_points(conn, selection, digest)
     return Response(json.dumps(data, separators=(",", ":"), ensure_ascii=False),
                     media_type="application/json")
 
