@@ -71,7 +71,8 @@ def create_app(db: str | Store, write_token: str | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
-            return JSONResponse({"detail": _plain(exc.errors())}, 422)
+            return JSONResponse({"detail": _plain(exc.errors()),
+                                 "message": plain_errors(exc.errors())}, 422)
         return error_page(request, 422, plain_errors(exc.errors()))
 
     return app
