@@ -28,7 +28,7 @@ PRECISIONS = ("point", "city", "admin2", "admin1", "region", "country", "unknown
 EXACT = frozenset({"point", "city"})
 #: Flag bits of a point.
 UNCERTAIN = 1  # ambiguous, or probability < 0.5
-PLACED = 2  # no coordinates: drawn at its province's or country's label point
+PLACED = 2  # only an area's centre: no coordinates, or a country-level geocode
 #: Below this geocoder probability a place is drawn as uncertain.
 MIN_PROBABILITY = 0.5
 
@@ -96,6 +96,8 @@ def map_points(conn: sa.Connection, selection: Selection, digest: Digest | None 
                 unplaced += 1
                 continue
             lat, lon = spot
+            flags |= PLACED
+        if precision == "country":  # a country-level geocode is its centre: never big, solid
             flags |= PLACED
         if row.type not in types:
             types.append(row.type)
