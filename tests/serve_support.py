@@ -215,6 +215,9 @@ OUR_TAGS = frozenset({
     "dt", "dd", "ol", "article", "blockquote", "div", "svg", "image", "circle", "rect", "line",
     "text", "code", "mark",
 })
+#: The only scripts a page may load: the desk's own and the map library's (from npm).
+OUR_SCRIPTS = frozenset({"/static/desk.js", "/static/map.js", "/vendor/leaflet/leaflet.js",
+                         "/vendor/markercluster/leaflet.markercluster.js"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data"})
 
 
@@ -247,6 +250,6 @@ def unsafe_markup(html: str) -> list[str]:
                     problems.append(f"{name}={value!r} on <{tag}>")
                 if tag == "a" and target.startswith("http") and '"' in target:
                     problems.append(f"quote inside an external link {value!r}")
-        if tag == "script" and dict(attrs).get("src") != "/static/desk.js":
+        if tag == "script" and dict(attrs).get("src") not in OUR_SCRIPTS:
             problems.append(f"script {attrs}")
     return problems

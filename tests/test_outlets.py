@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_store import event, record
 
 from wirewatch.knowledge.outlets import country_domain, outlet_key
@@ -33,3 +34,20 @@ def test_one_outlet_under_two_spellings_is_one_independent_source(tmp_path: Path
     assert incident["sources"] == ["Outlet C", "www.chron.com"]
     # one outlet reporting twice counts once, with its highest figure
     assert incident["casualties"]["killed"]["by_source"] == {"www.chron.com": 3, "Outlet C": 3}
+
+
+def test_incident_page_groups_one_outlet_under_two_spellings(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    from wirewatch.serve.incident_detail import incident_detail
+
+    reports = [
+        record("a", "Report A on the bombing.", [event(killed=2)], outlet="www.chron.com"),
+        record("b", "Report B on the bombing.", [event(killed=3)], outlet="http://chron.com:80"),
+    ]
+    with open_store(str(tmp_path / "w.db")) as store:
+        store.add_records(reports)
+        [incident] = store.incidents()
+        detail = incident_detail(store, incident["id"])
+    assert detail is not None
+    assert [s["independent"] for s in detail["sources"]] == [True, False]
+    assert {s["source_key"] for s in detail["sources"]} == {"www.chron.com"}

@@ -259,10 +259,15 @@ def test_pages_load_only_local_assets(client):
     assert svg.count("<path ") > 150  # country outlines from the countryinfo package
 
 
-def test_map_and_timeline_draw_the_incidents(client):
-    located = [i for i in client.get("/api/incidents", params={"limit": 500}).json()["items"]
-               if i["location"]["lat"] is not None]
-    page = client.get("/map").text
+def test_map_and_timeline_draw_the_incidents(client, monkeypatch):
+    every = client.get("/api/incidents", params={"limit": 500}).json()["items"]
+    located = [i for i in every if i["location"]["lat"] is not None]
+    placed = [i for i in every if i["location"]["lat"] is not None
+              or i["location"]["country_code"]]
+    drawn = {p[0] for p in client.get("/map/points.json").json()["points"]}
+    assert drawn == {i["id"] for i in placed} and len(located) > 0  # every place is drawn
+    monkeypatch.setattr("wirewatch.serve.map_routes.leaflet_available", lambda: False)
+    page = client.get("/map").text  # without the npm packages: the static outline map
     assert page.count('class="marker"') == len(located) > 0
     timeline = client.get("/timeline", params={"bucket": "week"}).text
     assert timeline.count('class="bar"') > 0

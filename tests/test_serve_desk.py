@@ -76,7 +76,9 @@ def test_impossible_date_is_refused_in_words(client, path: str) -> None:
     assert "2015-13-45 is not a date" in response.text
     malformed = client.get(path, params={"until": "March"})
     assert malformed.status_code == 422
-    if not path.startswith("/api"):
+    if path.startswith("/api"):
+        assert malformed.json()["message"].startswith("until: expected a date as YYYY")
+    else:
         assert "YYYY-MM-DD" in malformed.text and "^(" not in malformed.text
 
 
@@ -89,6 +91,10 @@ def test_help_page_and_tooltips(client) -> None:
     assert 'href="/help#status"' in listing
     assert re.search(r'class="status status-\w+" title="[A-Z][^"]+"', listing)
     assert re.search(r'title="place: [A-Z][^"]+"', listing)
+    first = items(client)[0]
+    assert tuple(first["acled"].values()) == acled_type(first["type"], first["mode"])
+    page = client.get(f"/incidents/{first['id']}").text
+    assert re.search(r'class="status status-\w+" title="[A-Z][^"]+"', page)
 
 
 def test_figures_link_to_their_sentences(client) -> None:

@@ -57,7 +57,7 @@ def test_month_is_counted_once_in_its_period(client) -> None:
 
 def test_axes_are_labelled(client) -> None:
     page = client.get("/timeline").text
-    assert "incidents per week" in page and "date (week (starting Monday))" in page
+    assert "incidents per week" in page and "date (weeks, starting Monday)" in page
     assert re.search(r'class="axis">1</text>', page)
 
 

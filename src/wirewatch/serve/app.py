@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from wirewatch.serve import api_routes, ingest_route, page_routes
+from wirewatch.serve import api_routes, ingest_route, map_routes, page_routes
 from wirewatch.serve.digest import DigestCache
 from wirewatch.serve.export_route import export_router
 from wirewatch.serve.params import plain_errors
@@ -55,6 +55,7 @@ def create_app(db: str | Store, write_token: str | None = None) -> FastAPI:
     app.include_router(api_routes.router)
     app.include_router(ingest_route.router)
     app.include_router(export_router())
+    app.include_router(map_routes.router)
     app.include_router(page_routes.router)
 
     def wants_json(request: Request) -> bool:
@@ -70,7 +71,8 @@ def create_app(db: str | Store, write_token: str | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
-            return JSONResponse({"detail": _plain(exc.errors())}, 422)
+            return JSONResponse({"detail": _plain(exc.errors()),
+                                 "message": plain_errors(exc.errors())}, 422)
         return error_page(request, 422, plain_errors(exc.errors()))
 
     return app

@@ -11,6 +11,7 @@ background incidents (long before their report) are left out unless asked for.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -137,8 +138,10 @@ _FITS = {"day": ("day", "hour"), "week": ("day", "hour", "week", "report"),
 _PERIOD = {"report": "week", "week": "week", "month": "month", "year": "year"}
 
 
+@functools.lru_cache(maxsize=65536)
 def _period(value: str, precision: str | None) -> tuple[str, dt.date, dt.date] | None:
-    """(unit, first day, last day) a stored time covers; None for an unreadable value."""
+    """(unit, first day, last day) a stored time covers; None for an unreadable value.
+    Memoised: a large store has far fewer distinct dates than incidents."""
     parts = value.split("-")
     try:
         year = int(parts[0])

@@ -33,6 +33,9 @@ class Digest:
     fingerprint: tuple[Any, ...] = ()
     ranks: dict[int, int | None] = field(default_factory=dict)
     actors: dict[int, frozenset[str]] = field(default_factory=dict)  # names, distinct
+    #: Other per-incident facts a view computes on first use and keeps for this fingerprint
+    #: (the map's place precision and uncertainty).
+    extras: dict[str, Any] = field(default_factory=dict)
     #: counts over every incident (the unfiltered facets), filled on first use
     all_ranks: Counter[int | None] | None = None
     all_actors: Counter[str] | None = None

@@ -15,11 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from wirewatch.contract import CASUALTY_KINDS, STATUS_ORDER
+from wirewatch.knowledge.outlets import outlet_key
 from wirewatch.store import Store
 from wirewatch.store.roles import AGENT_ROLES, VICTIM_ROLES, entity_names, participants
 from wirewatch.store.schema import documents, incidents
 from wirewatch.store.schema import events as events_t
-from wirewatch.store.summary import member_events_query, summarise
+from wirewatch.store.summary import member_events_query, outlet_spellings, summarise
 
 _MEMBER_COLUMNS = (
     events_t.c.id.label("event_pk"),
@@ -67,8 +68,8 @@ def source_groups(members: Sequence[Mapping[str, Any]]) -> dict[int, int]:
         keys = [("doc", str(m["document_pk"]))]
         if m.get("copy_of"):
             keys.append(("doc", str(m["copy_of"])))
-        if m.get("outlet"):
-            keys.append(("outlet", str(m["outlet"])))
+        if outlet := outlet_key(m.get("outlet")):
+            keys.append(("outlet", outlet))
         root = find(keys[0])
         for key in keys[1:]:
             other = find(key)
@@ -98,6 +99,7 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
         originals = _titles(conn, {m["copy_of"] for m in members if m.get("copy_of")})
     summary = summarise(members)
     groups = source_groups(members)
+    spellings = outlet_spellings(members)  # the name each outlet's figures are keyed by
 
     by_document: dict[int, dict[str, Any]] = {}
     for m in members:
@@ -111,7 +113,8 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
                 "url": m["url"],
                 "outlet": m["outlet"],
                 "published": _iso(m["published"]),
-                "source_key": m["outlet"] or str(m["doc_id"]),
+                "source_key": (spellings.get(outlet_key(m["outlet"]) or "", m["outlet"])
+                               or str(m["doc_id"])),
                 "group": groups[pk],
                 "independent": groups[pk] == pk,
                 "copy_of": ({"document_pk": m["copy_of"], "title": originals.get(m["copy_of"])}

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wirewatch.contract import STATUS_ORDER
+from wirewatch.export.rows import acled_type
 from wirewatch.serve.digest import FACET_ACTOR_TYPES, Digest, DigestCache
 from wirewatch.serve.filters import Filters, apply, incident_status_ranks, literal_ids
 from wirewatch.serve.text_search import matching_document_pks
@@ -147,6 +148,8 @@ def incident_rows(conn: sa.Connection, ids: list[int]) -> list[dict[str, Any]]:
             "victims": people[incident_id].victims,
             "summary": people[incident_id].summary,
             "evidence": figure_evidence(members[incident_id], summary.casualties),
+            "acled": dict(zip(("event_type", "sub_event_type"),
+                              acled_type(heads[incident_id].type, summary.mode), strict=True)),
         })
     return rows
 

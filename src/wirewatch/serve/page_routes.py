@@ -10,13 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from wirewatch.contract import CASUALTY_KINDS, STATUS_ORDER
 from wirewatch.serve.actors import CATEGORIES, CATEGORY_COLOURS, actor_detail, actor_list
-from wirewatch.serve.basemap import basemap_svg, country_outlines, graticule
+from wirewatch.serve.basemap import basemap_svg
 from wirewatch.serve.charts import (
     BACKGROUND_DAYS,
-    map_markers,
     stacked_bars,
     timeline,
-    view_box,
 )
 from wirewatch.serve.documents import document_detail, document_list
 from wirewatch.serve.filters import ROLES, Filters
@@ -113,18 +111,6 @@ def actor_view(request: Request, actor_id: PathId) -> HTMLResponse:
     chart = stacked_bars([(m["month"], m) for m in detail["timeline"]], list(CATEGORIES),
                          CATEGORY_COLOURS.__getitem__, unit="month")
     return render(request, "actor.html", actor=detail, categories=CATEGORIES, chart=chart)
-
-
-@router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, f: FiltersDep) -> HTMLResponse:
-    store = _store(request)
-    with store.engine.connect() as conn:
-        selection = select_incidents(conn, f, text_matches(store, f),
-                                     request.app.state.digests.get(conn))
-        markers, unlocated = map_markers(conn, selection)
-    return render(request, "map.html", markers=markers, unlocated=unlocated,
-                  view=view_box(markers, f.bbox), outlines=country_outlines() is not None,
-                  graticule=graticule(), **_filter_context(f))
 
 
 @router.get("/help", response_class=HTMLResponse)

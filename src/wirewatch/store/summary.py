@@ -30,7 +30,7 @@ from wirewatch.store.schema import actors, documents, entities, incident_events,
 from wirewatch.store.schema import events as events_t
 
 
-def _spellings(members: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+def outlet_spellings(members: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """Normalised outlet ("www.chron.com:80" is "chron.com") -> its first spelling seen."""
     spellings: dict[str, str] = {}
     for m in members:
@@ -138,7 +138,7 @@ class IncidentSummary:
 def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
     """Combine member events (event columns plus ``doc_id``, ``outlet``, ``published``)."""
     summary = IncidentSummary()
-    spellings = _spellings(members)
+    spellings = outlet_spellings(members)
     for kind in CASUALTY_KINDS:
         by_source: dict[str, int] = {}
         for member in members:
