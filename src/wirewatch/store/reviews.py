@@ -452,6 +452,32 @@ class _Membership:
         self.touched -= set(empty)
 
 
+def _pair_decisions(log: Sequence[Mapping[str, Any]], pks: Any
+                    ) -> dict[int, tuple[bool, set[int], set[int]]]:
+    """Log position -> (same incident?, one side's events, the other's) of each merge and
+    split."""
+    sides: dict[int, tuple[bool, set[int], set[int]]] = {}
+    for n, row in enumerate(log):
+        anchors = row["anchors_json"]
+        if row["action"] in ("merge", "split") and isinstance(anchors, dict):
+            same = row["action"] == "merge"
+            left, right = ("a", "b") if same else ("out", "rest")
+            sides[n] = (same, set(pks(anchors.get(left))), set(pks(anchors.get(right))))
+    return sides
+
+
+def _superseded(n: int, sides: Mapping[int, tuple[bool, set[int], set[int]]]) -> bool:
+    """A merge that a later split undoes (it parts events the merge joined), or a split a
+    later merge undoes, is not replayed: replaying both would churn incidents (and let new
+    reports that joined in between end on the wrong side)."""
+    same, left, right = sides[n]
+    for later in sorted(k for k in sides if k > n):
+        other, x, y = sides[later]
+        if other != same and ((x & left and y & right) or (x & right and y & left)):
+            return True
+    return False
+
+
 def _with_date(values: dict[str, Any], field: str, value: Any) -> None:
     """Set ``field``; a reviewed date brings the precision it states along."""
     values[field] = value
@@ -475,16 +501,19 @@ def apply_reviews(conn: sa.Connection, now: dt.datetime) -> bool:
         return sorted({where[t] for t in (_key_text(k) for k in _all_keys(keys)) if t in where})
 
     members = _Membership(conn, now)
-    for row in log:  # 1. membership, in the order the reviewers acted
+    sides = _pair_decisions(log, pks)
+    for n, row in enumerate(log):  # 1. membership, in the order the reviewers acted
         anchors = row["anchors_json"] or {}
         if row["action"] == "reject":
             members.remove(pks(anchors))
-        elif row["action"] == "merge" and isinstance(anchors, dict):
-            a, b = members.majority(pks(anchors.get("a"))), members.majority(pks(anchors.get("b")))
-            if a is not None and b is not None and a != b:
-                members.merge(a, b)
-        elif row["action"] == "split" and isinstance(anchors, dict):
-            members.split(pks(anchors.get("out")), pks(anchors.get("rest")))
+        elif n in sides and not _superseded(n, sides):
+            left, right = sides[n][1], sides[n][2]
+            if row["action"] == "merge":
+                a, b = members.majority(left), members.majority(right)
+                if a is not None and b is not None and a != b:
+                    members.merge(a, b)
+            else:
+                members.split(sorted(left), sorted(right))
 
     wanted_incident: dict[int, dict[str, Any]] = defaultdict(dict)
     wanted_event: dict[int, dict[str, Any]] = defaultdict(dict)
