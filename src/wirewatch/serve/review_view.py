@@ -53,5 +53,5 @@ def review_context(request: Request, incident_id: int,
         with store.engine.connect() as conn:
             current = incident_values(conn, incident_id) or {}
         context.update(can_review=True, csrf=viewer.csrf, fields=FORM_FIELDS,
-                       values={name: _shown(current.get(name)) for name, *_ in FORM_FIELDS})
+                       current={name: _shown(current.get(name)) for name, *_ in FORM_FIELDS})
     return context
