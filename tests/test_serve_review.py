@@ -186,6 +186,7 @@ def test_no_reviewer_action_without_the_reviewer_role(desk):
         attempt(client, {**form, "csrf": good[:-1] + ("A" if good[-1] != "A" else "B")})
         attempt(client, {**form, "csrf": reader_csrf})
         attempt(client, {**form, "csrf": good}, headers={"Origin": "https://evil.example"})
+        attempt(client, {**form, "csrf": good}, headers={"Sec-Fetch-Site": "cross-site"})
     assert refused and all(code in (401, 403) for code in refused), refused
 
     api = f"/api/incidents/{target['id']}/review"
