@@ -312,6 +312,15 @@ def test_event_level_review_and_training_export(tmp_path) -> None:
     assert events["a"]["text"].startswith("Report a") and events["a"]["is_event"]
     assert events["h"]["reviewed"]["type"] == "THREATEN"
 
+    from wirewatch.train.events import review_source  # what `make train REVIEWS=...` reads
+
+    name, rows, label = review_source(out)
+    assert name.startswith("reviews-") and sorted(r["id"] for r in rows) == ["a", "h"]
+    row_a, row_h = sorted(rows, key=lambda r: r["id"])
+    assert label(row_a, {"trigger": {"start": 1, "end": 3}}) == 1  # still an ASSAULT
+    assert label(row_h, {"trigger": {"start": 0, "end": 4}}) == 0  # no longer one it judges
+    assert label(row_a, {"trigger": {"start": 10, "end": 14}}) is None  # not reviewed
+
 
 def test_migration_from_schema_3_adds_the_review_tables(tmp_path) -> None:
     path = tmp_path / "old.db"
