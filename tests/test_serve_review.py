@@ -256,3 +256,22 @@ def test_hostile_values_typed_into_review_forms_stay_text(tmp_path):
         assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in client.get(
             f"/incidents/{shown[0]}").text
     assert {r["field"] for r in reviews(path)} >= {"place", "mode", "agents", "victims"}
+
+
+def test_one_event_marked_not_an_event(desk):
+    client, path, _tokens = desk
+    sign_in(client, "rev")
+    multi = next(i for i in client.get("/api/incidents", params={"limit": 500}).json()["items"]
+                 if i["events"] >= 2)
+    url = f"/incidents/{multi['id']}"
+    page = client.get(url).text
+    pks = re.findall(r'name="event" value="([0-9]+)"', page)
+    assert len(pks) == multi["events"]
+    done = client.post(f"{url}/review", follow_redirects=False, data={
+        "csrf": csrf_of(client, url), "action": "reject-event", "event": pks[0]})
+    assert done.status_code == 303
+    assert incident_with(client, id=multi["id"])["events"] == multi["events"] - 1
+    event = client.get("/api/events", params={"limit": 500}).json()["items"]
+    rejected = next(e for e in event if str(e["id"]) == pks[0])
+    assert rejected["incident_id"] is None and rejected["reviewed"] == {"not_event": True}
+    assert [(r["action"], r["target"]) for r in reviews(path)] == [("reject", "event")]
