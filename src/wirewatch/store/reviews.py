@@ -518,6 +518,7 @@ def apply_reviews(conn: sa.Connection, now: dt.datetime) -> bool:
     wanted_incident: dict[int, dict[str, Any]] = defaultdict(dict)
     wanted_event: dict[int, dict[str, Any]] = defaultdict(dict)
     rejected = {pk for row in log if row["action"] == "reject" for pk in pks(row["anchors_json"])}
+    holder: dict[tuple[int, ...], int | None] = {}  # membership is settled from here on
     for row in log:  # 2. and 3. fields
         if row["action"] != "set":
             continue
@@ -526,7 +527,9 @@ def apply_reviews(conn: sa.Connection, now: dt.datetime) -> bool:
             for pk in keys:
                 _with_date(wanted_event[pk], row["field"], row["new_json"])
             continue
-        incident_id = members.majority(keys)
+        if tuple(keys) not in holder:
+            holder[tuple(keys)] = members.majority(keys)
+        incident_id = holder[tuple(keys)]
         if incident_id is None:
             continue
         _with_date(wanted_incident[incident_id], row["field"], row["new_json"])
