@@ -381,3 +381,15 @@ def test_users_cli(tmp_path) -> None:
     assert "ana\treviewer\tpassword\t1 tokens" in listed
     refused = runner.invoke(app, ["users", "add", "ben", "--role", "boss", "--db", db])
     assert refused.exit_code == 1 and "role" in refused.output
+
+
+def test_a_corrected_place_gets_the_gazetteers_coordinates(tmp_path) -> None:
+    with open_store(str(tmp_path / "g.db")) as store:
+        store.add_records(reports())
+        bomb = by_place(store.incidents(), "Kandahar")
+        made = store.review_set("incident", bomb["id"], [("place", "Lashkar Gah")], "ana",
+                                geocode=True)
+        place = by_place(store.incidents(), "Lashkar Gah")["location"]
+        fields = {r["field"] for r in store.review_log()}
+    assert len(made) == len(fields) and {"place", "lat", "lon"} <= fields
+    assert place["country_code"] == "AF" and 31 < place["lat"] < 32 and 64 < place["lon"] < 65

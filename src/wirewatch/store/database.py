@@ -466,11 +466,21 @@ class Store:
         typed value) pairs, parsed by ``reviews.parse_value`` (ReviewError if one is
         wrong). ``geocode``: a corrected place without coordinates is looked up in the
         gazetteer. Returns the ids of the review records made (none for no change)."""
-        from wirewatch.store.reviews import Change, parse_value, record_set, with_geocode
+        from wirewatch.store.reviews import (
+            Change,
+            event_values,
+            incident_values,
+            parse_value,
+            record_set,
+            with_geocode,
+        )
 
         parsed = [Change(field, parse_value(field, value)) for field, value in changes]
-        if geocode:
-            parsed = with_geocode(parsed)
+        if geocode:  # the place is most likely in the country the record names now
+            with self.engine.connect() as conn:
+                current = (incident_values(conn, target_id) if target == "incident"
+                           else event_values(conn, target_id)) or {}
+            parsed = with_geocode(parsed, current.get("country"))
         return self._reviewing(lambda conn, now: record_set(
             conn, target, target_id, parsed, reviewer, note, now))
 

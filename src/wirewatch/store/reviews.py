@@ -612,17 +612,18 @@ def _public(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def with_geocode(changes: list[Change]) -> list[Change]:
+def with_geocode(changes: list[Change], country: str | None = None) -> list[Change]:
     """A corrected place given without coordinates gets the gazetteer's (and its country,
     admin1 and precision where the reviewer gave none): the map and the exports need them.
-    A name the gazetteer does not know keeps no coordinates."""
+    ``country``: the record's current country, preferred for ambiguous names. A name the
+    gazetteer does not know keeps no coordinates."""
     fields = {change.field: change.value for change in changes}
     place = fields.get("place")
     if not place or "lat" in fields or "lon" in fields:
         return changes
     from wirewatch.resolve.geocode import geocode_names
 
-    found = geocode_names(place, [(0, len(place))], fields.get("country"))[0]
+    found = geocode_names(place, [(0, len(place))], fields.get("country") or country)[0]
     if found.get("lat") is None or found.get("lon") is None:
         return changes
     derived = {"lat": found["lat"], "lon": found["lon"], "country": found.get("country_code"),
