@@ -68,8 +68,10 @@ bench: $(STAMP)
 
 # Retrains the shipped weights from the benchmark train splits in ../shared/data.
 # The event filter first: the role model is trained on the events the filter keeps.
+# REVIEWS="a.jsonl b.jsonl" (from `wirewatch review export`) adds reviewers' decisions.
 train: $(STAMP)
-	$(BIN)/python -m wirewatch.train.events --data ../shared/data --cache out/train-events
+	$(BIN)/python -m wirewatch.train.events --data ../shared/data --cache out/train-events \
+		$(foreach f,$(REVIEWS),--reviews $(f))
 	$(BIN)/python -m wirewatch.train.roles --train ../shared/data/muc4/grit_train.jsonl \
 		--dev ../shared/data/muc4/grit_dev.jsonl --epochs 5
 	$(BIN)/python -m wirewatch.train.attribution --data ../shared/data/polnear/train.jsonl \

@@ -13,7 +13,7 @@ from test_store import event, record, same_attack_reports
 from typer.testing import CliRunner
 
 from wirewatch.cli import app
-from wirewatch.export.formats import ACLED_COLUMNS
+from wirewatch.export.formats import ACLED_COLUMNS, EXTRA_COLUMNS
 from wirewatch.export.rows import acled_type
 from wirewatch.store import open_store
 
@@ -51,7 +51,7 @@ def bombing(rows: list[dict[str, Any]], key: str = "event_date") -> dict[str, An
 def test_acled_csv_columns_types_and_precision(db: Path, tmp_path: Path) -> None:
     with export(db, "acled-csv", tmp_path / "a.csv").open(newline="") as handle:
         reader = csv.DictReader(handle)
-        assert tuple(reader.fieldnames or ()) == ACLED_COLUMNS
+        assert tuple(reader.fieldnames or ()) == (*ACLED_COLUMNS, *EXTRA_COLUMNS)
         rows = list(reader)
     row = bombing(rows)
     assert (row["event_type"], row["sub_event_type"]) == (
@@ -63,6 +63,7 @@ def test_acled_csv_columns_types_and_precision(db: Path, tmp_path: Path) -> None
     assert (row["inter1"], row["inter2"], row["interaction"]) == ("2", "0", "20")  # rebels alone
     assert row["timestamp"].isdigit() and int(row["timestamp"]) > 1_600_000_000
     assert row["fatalities"] == "2"  # the lowest toll any source gives
+    assert row["reviewed"] == "False"  # no reviewer touched it
     assert (row["geo_precision"], row["time_precision"]) == ("1", "1")  # city, day
     assert row["source"] == "Outlet A; Outlet B; Outlet C"
     assert "killed: 2 per Outlet A, 3 per Outlet B, 3 per Outlet C" in row["notes"]

@@ -35,7 +35,8 @@ OPERATIONS = (
     "GET /api/incidents", "GET /api/incidents/{incident_id}", "GET /api/events",
     "GET /api/documents", "GET /api/documents/{document_id}", "GET /api/actors",
     "GET /api/actors/{actor_id}", "GET /api/quotes", "GET /api/claims", "GET /api/stats",
-    "GET /export", "POST /api/documents",
+    "GET /export", "POST /api/documents", "POST /api/incidents/{incident_id}/review",
+    "POST /api/events/{event_id}/review", "GET /api/reviews",
 )
 
 

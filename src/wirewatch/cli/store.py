@@ -44,7 +44,7 @@ CSV_COLUMNS = (
     "lat", "lon", "location_precision", "killed_min", "killed_max", "injured_min",
     "injured_max", "arrested_min", "arrested_max", "kidnapped_min", "kidnapped_max",
     "conflicting", "agents", "victims", "summary", "independent_sources", "sources", "events",
-    "first_reported", "last_reported",
+    "first_reported", "last_reported", "reviewed",
 )
 
 
@@ -155,6 +155,7 @@ def csv_row(incident: dict[str, Any]) -> dict[str, Any]:
         "events": len(incident.get("events") or []),
         "first_reported": incident.get("first_reported"),
         "last_reported": incident.get("last_reported"),
+        "reviewed": "; ".join(incident.get("reviewed") or []),  # fields a reviewer set
     }
 
 

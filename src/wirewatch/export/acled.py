@@ -190,4 +190,5 @@ def acled_row(item: ExportIncident) -> dict[str, Any]:
         "fatalities": item.fatalities() or 0,
         "tags": "; ".join(tags),
         "timestamp": int(updated.timestamp()) if updated is not None else None,
+        "reviewed": item.reviewed,
     }

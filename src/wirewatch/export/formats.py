@@ -26,10 +26,14 @@ ENTRY_POINT_GROUP = "wirewatch.export_formats"
 
 Writer = Callable[[Sequence["ExportIncident"], Path], None]
 
+#: Our columns after ACLED's: whether a reviewer corrected the row (``wirewatch review``).
+EXTRA_COLUMNS = ("reviewed",)
+
+
 def write_acled_csv(items: Sequence[ExportIncident], path: Path) -> None:
     """ACLED columns, text cells that would start a formula defused (``csv_safe``)."""
     with path.open("w", encoding="utf-8", newline="") as out:
-        write_rows(out, ACLED_COLUMNS, (acled_row(item) for item in items))
+        write_rows(out, (*ACLED_COLUMNS, *EXTRA_COLUMNS), (acled_row(item) for item in items))
 
 
 def _properties(item: ExportIncident) -> dict[str, Any]:
@@ -60,6 +64,8 @@ def _properties(item: ExportIncident) -> dict[str, Any]:
         "actors": item.agents,
         "targets": item.targets,
         "documents": item.documents,
+        "reviewed": item.reviewed,
+        "reviewed_fields": item.incident.get("reviewed") or [],
     }
 
 
@@ -116,6 +122,7 @@ def write_parquet(items: Sequence[ExportIncident], path: Path) -> None:
                 "sources": props["sources"] or [],
                 "casualties_json": json.dumps(props["casualties"]),
                 "events_json": json.dumps(item.incident.get("events"), default=str),
+                "reviewed": item.reviewed,
             }
         )
         rows.append(row)
@@ -145,6 +152,7 @@ def write_parquet(items: Sequence[ExportIncident], path: Path) -> None:
             ("sources", pa.list_(pa.string())),
             ("casualties_json", pa.string()),
             ("events_json", pa.string()),
+            ("reviewed", pa.bool_()),
         ]
     )
     table = pa.Table.from_pylist(rows, schema=schema)

@@ -62,6 +62,11 @@ class ExportIncident:
     updated_at: Any = None  # datetime of the incident's last change
 
     @property
+    def reviewed(self) -> bool:
+        """Whether a reviewer corrected a value of this incident (``store.reviews``)."""
+        return bool(self.incident.get("reviewed"))
+
+    @property
     def location(self) -> dict[str, Any]:
         return self.incident.get("location") or {}
 
@@ -218,5 +223,10 @@ def load_incidents(store: Store, where: IncidentFilter | None = None) -> list[Ex
         item.targets = [
             name for name, _n in sorted(targets.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
+        reviewed = incident.get("reviewed") or []  # a reviewer's lists win (store.reviews)
+        if "agents" in reviewed:
+            item.agents = list(incident.get("agents") or [])
+        if "victims" in reviewed:
+            item.targets = list(incident.get("victims") or [])
         result.append(item)
     return result

@@ -115,6 +115,7 @@ def bundle(items: Sequence[ExportIncident], now: dt.datetime | None = None) -> d
             "acled_geo_precision": item.geo_precision(),
             "acled_time_precision": item.time_precision(),
             "gtd_specificity": item.gtd_specificity(),
+            "reviewed": item.reviewed,  # a reviewer corrected a value (wirewatch review)
         })
         refs = [incident_id]
         if place.get("lat") is not None and place.get("lon") is not None or place.get(

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from wirewatch.serve import api_routes, ingest_route, map_routes, page_routes
+from wirewatch.serve import api_routes, ingest_route, map_routes, page_routes, review_routes
 from wirewatch.serve.digest import DigestCache
 from wirewatch.serve.export_route import export_router
 from wirewatch.serve.params import plain_errors
@@ -54,6 +54,8 @@ def create_app(db: str | Store, write_token: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(api_routes.router)
     app.include_router(ingest_route.router)
+    app.include_router(review_routes.api)
+    app.include_router(review_routes.router)
     app.include_router(export_router())
     app.include_router(map_routes.router)
     app.include_router(page_routes.router)

@@ -43,6 +43,7 @@ _MEMBER_COLUMNS = (
     events_t.c.evidence_end,
     events_t.c.confidence,
     events_t.c.event_json,
+    events_t.c.reviewed_json,
     events_t.c.document_id.label("document_pk"),
     documents.c.doc_id,
     documents.c.title,
@@ -98,6 +99,7 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
         names = entity_names(conn, {m["document_pk"] for m in members})
         originals = _titles(conn, {m["copy_of"] for m in members if m.get("copy_of")})
     summary = summarise(members)
+    summary.apply_reviewed(head.reviewed_json)  # reviewers' values win (store.reviews)
     groups = source_groups(members)
     spellings = outlet_spellings(members)  # the name each outlet's figures are keyed by
 
@@ -125,6 +127,7 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
         source["events"].append({
             "event_pk": m["event_pk"],
             "event_id": m["event_id"],
+            "reviewed": sorted(m["reviewed_json"] or {}),
             "type": m["type"],
             "mode": m["mode"],
             "status": m["status"],
@@ -145,7 +148,8 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
     figures = [
         {"kind": kind, "min": summary.casualties[kind]["min"], "max": summary.casualties[kind]["max"],
          "by_source": [summary.casualties[kind]["by_source"].get(key) for key in figure_sources],
-         "conflicting": len(set(summary.casualties[kind]["by_source"].values())) > 1}
+         "conflicting": len(set(summary.casualties[kind]["by_source"].values())) > 1,
+         "reviewed": bool(summary.casualties[kind].get("reviewed"))}
         for kind in CASUALTY_KINDS
     ]
     chain: dict[str, list[str]] = defaultdict(list)
@@ -169,6 +173,9 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
         "figures": figures,
         "status_chain": [{"status": s, "sources": chain[s]} for s in STATUS_ORDER if chain.get(s)],
         "sources": list(by_document.values()),
+        "reviewed": summary.reviewed,
+        "reviewed_people": {k: v for k, v in (head.reviewed_json or {}).items()
+                            if k in ("agents", "victims")},
     }
 
 

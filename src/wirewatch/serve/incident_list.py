@@ -22,7 +22,7 @@ from wirewatch.store import Store
 from wirewatch.store.roles import incident_people, incidents_in_role
 from wirewatch.store.schema import actors, entities, incident_events, incidents
 from wirewatch.store.schema import events as events_t
-from wirewatch.store.summary import load_members, summarise
+from wirewatch.store.summary import load_members, reviewed_people, summarise
 
 #: Longest one-line summary, in characters (the desk's rows have room for more than a terminal).
 SUMMARY_CHARS = 180
@@ -123,7 +123,8 @@ def incident_rows(conn: sa.Connection, ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
     heads = {row.id: row for row in conn.execute(
-        sa.select(incidents.c.id, incidents.c.type).where(incidents.c.id.in_(literal_ids(ids))))}
+        sa.select(incidents.c.id, incidents.c.type, incidents.c.reviewed_json)
+        .where(incidents.c.id.in_(literal_ids(ids))))}
     members = load_members(conn, ids)
     people = incident_people(conn, ids, SUMMARY_CHARS)
     rows = []
@@ -131,6 +132,10 @@ def incident_rows(conn: sa.Connection, ids: list[int]) -> list[dict[str, Any]]:
         if incident_id not in heads:
             continue
         summary = summarise(members[incident_id])
+        reviewed = heads[incident_id].reviewed_json
+        summary.apply_reviewed(reviewed)  # reviewers' values win (store.reviews)
+        agents, victims = reviewed_people(reviewed, people[incident_id].agents,
+                                          people[incident_id].victims)
         rows.append({
             "id": incident_id,
             "type": heads[incident_id].type,
@@ -144,12 +149,13 @@ def incident_rows(conn: sa.Connection, ids: list[int]) -> list[dict[str, Any]]:
             "sources": summary.sources,
             "documents": len({m["document_pk"] for m in members[incident_id]}),
             "events": len(members[incident_id]),
-            "agents": people[incident_id].agents,
-            "victims": people[incident_id].victims,
+            "agents": agents,
+            "victims": victims,
             "summary": people[incident_id].summary,
             "evidence": figure_evidence(members[incident_id], summary.casualties),
             "acled": dict(zip(("event_type", "sub_event_type"),
                               acled_type(heads[incident_id].type, summary.mode), strict=True)),
+            "reviewed": summary.reviewed,
         })
     return rows
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from wirewatch.contract import CASUALTY_KINDS, STATUS_ORDER
 from wirewatch.serve.actors import CATEGORIES, CATEGORY_COLOURS, actor_detail, actor_list
+from wirewatch.serve.auth import session_viewer
 from wirewatch.serve.basemap import basemap_svg
 from wirewatch.serve.charts import (
     BACKGROUND_DAYS,
@@ -30,6 +31,7 @@ from wirewatch.serve.params import (
     check_date,
     incident_filters,
 )
+from wirewatch.serve.review_view import review_context
 from wirewatch.store import Store
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +43,8 @@ FiltersDep = Annotated[Filters, Depends(incident_filters)]
 def render(request: Request, template: str, status_code: int = 200, **context: Any
            ) -> HTMLResponse:
     env = request.app.state.templates
-    html = env.get_template(template).render(request_path=request.url.path, **context)
+    html = env.get_template(template).render(request_path=request.url.path,
+                                             viewer=session_viewer(request), **context)
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -68,10 +71,17 @@ def incidents_page(request: Request, f: FiltersDep, offset: Offset = 0,
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_view(request: Request, incident_id: PathId) -> HTMLResponse:
+    return incident_response(request, incident_id)
+
+
+def incident_response(request: Request, incident_id: int, review_error: str | None = None,
+                      status_code: int = 200) -> HTMLResponse:
+    """The incident page; a signed-in reviewer also gets the review forms."""
     detail = incident_detail(_store(request), incident_id)
     if detail is None:
         raise _not_found("incident")
-    return render(request, "incident.html", incident=detail, kinds=CASUALTY_KINDS)
+    return render(request, "incident.html", status_code, incident=detail, kinds=CASUALTY_KINDS,
+                  review=review_context(request, incident_id, review_error))
 
 
 @router.get("/documents", response_class=HTMLResponse)

@@ -55,7 +55,8 @@ def event_rows(store: Store, f: EventFilters, offset: int = 0, limit: int = 50) 
                   e.location_precision, *(e[k] for k in CASUALTY_KINDS), e.trigger_text,
                   e.evidence_text, e.evidence_start, e.evidence_end, e.confidence,
                   e.document_id, documents.c.doc_id, documents.c.outlet, documents.c.published,
-                  incident_events.c.incident_id, e.event_json.label("record"))
+                  incident_events.c.incident_id, e.reviewed_json.label("reviewed"),
+                  e.event_json.label("record"))
         .join(documents, documents.c.id == e.document_id)
         .outerjoin(incident_events, incident_events.c.event_id == e.id)
     )

@@ -46,6 +46,7 @@ from wirewatch.store.incidents import (
 from wirewatch.store.migrations import MIGRATIONS
 from wirewatch.store.profile import DocProfile, build_profile, minhash
 from wirewatch.store.records import DocumentRows, RecordError, document_rows, storable_record
+from wirewatch.store.reviews import apply_reviews, has_reviews
 from wirewatch.store.summary import IncidentFilter, incident_dicts
 
 
@@ -141,6 +142,7 @@ class Store:
         self._index: MergeIndex | None = None
         self._copies: CopyIndex | None = None
         self._synced = 0
+        self._reviewed = 0  # the last review record the merge index knows of
 
     def __enter__(self) -> Store:
         return self
@@ -267,6 +269,9 @@ class Store:
         """Bring the merge and copy indexes in step with the database (under the write
         lock): other writers may have stored documents since this process last wrote."""
         latest = conn.execute(sa.select(sa.func.max(schema.documents.c.id))).scalar() or 0
+        reviewed = conn.execute(sa.select(sa.func.max(schema.reviews.c.id))).scalar() or 0
+        if reviewed != self._reviewed:  # a reviewer merged, split or rejected: rebuild
+            self._index, self._reviewed = None, reviewed
         if self._index is not None and self._copies is not None:
             if latest == self._synced:
                 return
@@ -371,6 +376,9 @@ class Store:
             stats.incidents_created += created
             stats.incidents_merged += len(merged)
         refresh_incidents(conn, touched, now)
+        # reviewers' corrections win over what this batch changed (store.reviews)
+        if has_reviews(conn) and apply_reviews(conn, now):
+            self._index = None
 
     def _mark_copies(
         self, conn: sa.Connection, doc_pks: list[int], fresh: list[DocumentRows]
@@ -440,6 +448,83 @@ class Store:
         query = sa.select(t.c.doc_id, t.c.error, t.c.ingested_at).order_by(t.c.id).limit(limit)
         with self.engine.connect() as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
+
+
+    # -- reviews (store.reviews) ------------------------------------------------------------
+
+    def _reviewing(self, work: Any) -> list[int]:
+        """Run one review action under the write lock; the merge index is rebuilt after."""
+        try:
+            with self.writing() as conn:
+                return work(conn, _now())
+        finally:
+            self._index = None
+
+    def review_set(self, target: str, target_id: int, changes: list[tuple[str, str | None]],
+                   reviewer: str, note: str | None = None, geocode: bool = False) -> list[int]:
+        """Correct fields of an incident or an event (``target``): ``changes`` are (field,
+        typed value) pairs, parsed by ``reviews.parse_value`` (ReviewError if one is
+        wrong). ``geocode``: a corrected place without coordinates is looked up in the
+        gazetteer. Returns the ids of the review records made (none for no change)."""
+        from wirewatch.store.reviews import (
+            Change,
+            event_values,
+            incident_values,
+            parse_value,
+            record_set,
+            with_geocode,
+        )
+
+        parsed = [Change(field, parse_value(field, value)) for field, value in changes]
+        if geocode:  # the place is most likely in the country the record names now
+            with self.engine.connect() as conn:
+                current = (incident_values(conn, target_id) if target == "incident"
+                           else event_values(conn, target_id)) or {}
+            parsed = with_geocode(parsed, current.get("country"))
+        return self._reviewing(lambda conn, now: record_set(
+            conn, target, target_id, parsed, reviewer, note, now))
+
+    def review_reject(self, target: str, target_id: int, reviewer: str,
+                      note: str | None = None) -> list[int]:
+        """Mark an incident (every event of it) or one event as not an event."""
+        from wirewatch.store.reviews import record_reject
+
+        return self._reviewing(lambda conn, now: record_reject(
+            conn, target, target_id, reviewer, note, now))
+
+    def review_merge(self, keep: int, other: int, reviewer: str,
+                     note: str | None = None) -> list[int]:
+        """Two incidents are one."""
+        from wirewatch.store.reviews import record_merge
+
+        return self._reviewing(lambda conn, now: record_merge(
+            conn, keep, other, reviewer, note, now))
+
+    def review_split(self, incident_id: int, event_pks: list[int], reviewer: str,
+                     note: str | None = None) -> list[int]:
+        """The given events of an incident are an incident of their own."""
+        from wirewatch.store.reviews import record_split
+
+        return self._reviewing(lambda conn, now: record_split(
+            conn, incident_id, event_pks, reviewer, note, now))
+
+    def apply_reviews(self) -> bool:
+        """Replay the review log onto the store (after records were imported, say)."""
+        from wirewatch.store.reviews import apply_reviews
+
+        try:
+            with self.writing() as conn:
+                return apply_reviews(conn, _now())
+        finally:
+            self._index = None
+
+    def review_log(self, incident_id: int | None = None,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+        """Review records, oldest first (those bearing on one incident when given)."""
+        from wirewatch.store.reviews import review_log
+
+        with self.engine.connect() as conn:
+            return review_log(conn, incident_id, limit)
 
 
 def _insert_returning_ids(

@@ -238,8 +238,15 @@ def refresh_incidents(conn: sa.Connection, incident_ids: Iterable[int], now: dt.
     if not ids:
         return
     members = load_members(conn, ids)
-    params = [
-        {**summarise(members.get(incident_id, [])).columns(), "updated_at": now, "_id": incident_id}
-        for incident_id in ids
-    ]
+    reviewed = dict(conn.execute(sa.select(incidents.c.id, incidents.c.reviewed_json)
+                                 .where(incidents.c.id.in_(ids))).all())
+    params, types = [], []
+    for incident_id in ids:
+        summary = summarise(members.get(incident_id, []))
+        summary.apply_reviewed(reviewed.get(incident_id))  # reviewers' values win (reviews.py)
+        params.append({**summary.columns(), "updated_at": now, "_id": incident_id})
+        if summary.type:
+            types.append({"_id": incident_id, "type": summary.type})
     conn.execute(sa.update(incidents).where(incidents.c.id == sa.bindparam("_id")), params)
+    if types:
+        conn.execute(sa.update(incidents).where(incidents.c.id == sa.bindparam("_id")), types)

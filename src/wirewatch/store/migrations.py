@@ -18,27 +18,32 @@ from wirewatch.store.actors import link_actors
 from wirewatch.store.profile import build_profile, minhash
 
 
+def _add_columns(conn: sa.Connection, schema_name: str | None,
+                 columns: dict[str, tuple[str, ...]]) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` for each named column a table lacks."""
+    preparer = conn.dialect.identifier_preparer
+    for table_name, names in columns.items():
+        table = schema.metadata.tables[table_name]
+        present = {
+            col["name"] for col in sa.inspect(conn).get_columns(table_name, schema=schema_name)
+        }
+        for name in names:
+            if name in present:
+                continue
+            ddl = table.c[name].type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(
+                f"ALTER TABLE {dialect.prefix(schema_name)}{preparer.quote(table_name)} ADD COLUMN "
+                f"{preparer.quote(name)} {ddl}"
+            )
+
+
 def _migrate_1_to_2(conn: sa.Connection, schema_name: str | None) -> None:
     """Add the v2 columns and tables; compute merging profiles of stored documents.
 
     Incidents grouped by version 1 keep their membership; documents ingested from now on
     are merged with the v2 rules (which read the backfilled profiles).
     """
-    preparer = conn.dialect.identifier_preparer
-    for table_name, columns in schema.V2_COLUMNS.items():
-        table = schema.metadata.tables[table_name]
-        present = {
-            col["name"] for col in sa.inspect(conn).get_columns(table_name, schema=schema_name)
-        }
-        for name in columns:
-            if name in present:
-                continue
-            column = table.c[name]
-            ddl = column.type.compile(dialect=conn.dialect)
-            conn.exec_driver_sql(
-                f"ALTER TABLE {dialect.prefix(schema_name)}{preparer.quote(table_name)} ADD COLUMN "
-                f"{preparer.quote(name)} {ddl}"
-            )
+    _add_columns(conn, schema_name, schema.V2_COLUMNS)
     schema.metadata.create_all(conn)  # the new tables (actors)
     docs = schema.documents
     rows = conn.execute(sa.select(docs.c.id, docs.c.record_json, docs.c.text)).all()
@@ -76,6 +81,12 @@ def _migrate_2_to_3(conn: sa.Connection, schema_name: str | None) -> None:
     dialect.install(conn, schema_name)
 
 
+def _migrate_3_to_4(conn: sa.Connection, schema_name: str | None) -> None:
+    """Reviews: the ``reviews``, ``users`` and ``tokens`` tables (made by ``create_all``
+    before the steps run) and the ``reviewed_json`` columns of events and incidents."""
+    _add_columns(conn, schema_name, schema.V4_COLUMNS)
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from schema version ``n`` to ``n + 1``.
 MIGRATIONS: dict[int, Callable[[sa.Connection, str | None], None]] = {
-    1: _migrate_1_to_2, 2: _migrate_2_to_3}
+    1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}

@@ -106,6 +106,8 @@ def render_incidents_table(
         what = cell(f"{incident['type']}/{mode}" if mode else str(incident["type"]))
         if incident.get("status"):
             what += f"\n[dim]{cell(str(incident['status']))}[/dim]"
+        if incident.get("reviewed"):  # a reviewer corrected a value (wirewatch review)
+            what += "\n[green]reviewed[/green]"
         outlets = ", ".join(incident.get("sources") or [])
         table.add_row(  # stored text is hostile: "[/]" or ESC in an outlet is only text
             with_precision(time.get("value") or "?", time.get("precision")),

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 #: 3: PostgreSQL full-text column ``search_words`` (unicode61-like words) replaces ``search``.
-SCHEMA_VERSION = 3
+#: 4: review records, desk users, tokens and sessions; ``reviewed_json`` on events and incidents.
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -116,6 +117,8 @@ events = sa.Table(
     sa.Column("evidence_start", sa.Integer),
     sa.Column("evidence_end", sa.Integer),
     sa.Column("location_precision", sa.String),
+    # v4: the fields a reviewer corrected ({field: value}), re-derived from ``reviews``
+    sa.Column("reviewed_json", sa.JSON),
     sa.Index("ix_events_type_time", "type", "time_value"),
 )
 
@@ -192,6 +195,8 @@ incidents = sa.Table(
     sa.Column("first_reported", sa.Date),
     sa.Column("last_reported", sa.Date),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # v4: reviewed values of the incident ({field: value}), re-derived from ``reviews``
+    sa.Column("reviewed_json", sa.JSON),
     sa.Index("ix_incidents_type_time", "type", "time_value"),
 )
 
@@ -224,6 +229,51 @@ ingest_errors = sa.Table(
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+#: v4: append-only record of every reviewer's correction. Targets are named by stable keys
+#: (``anchors_json``: document text hash, event id and trigger span), not by row ids, so a
+#: correction finds its events again after re-ingest, incident merges or re-extraction.
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    _pk(),
+    sa.Column("reviewer", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),  # set | reject | merge | split
+    sa.Column("target", sa.String(16), nullable=False),  # incident | event
+    sa.Column("incident_id", sa.Integer),  # as it was when reviewed (ids change)
+    sa.Column("event_pk", sa.Integer),
+    sa.Column("field", sa.String(32)),
+    sa.Column("old_json", sa.JSON),
+    sa.Column("new_json", sa.JSON),
+    sa.Column("note", sa.Text),
+    sa.Column("anchors_json", sa.JSON, nullable=False),
+)
+
+#: v4: desk accounts (reader / reviewer / admin); passwords as scrypt hashes.
+users = sa.Table(
+    "users",
+    metadata,
+    _pk(),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: v4: API tokens (only their SHA-256 is stored) and login sessions of desk users.
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    _pk(),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # api | session
+    sa.Column("csrf", sa.String(64)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True)),
+)
+
 #: Tables reported by ``Store.counts()``, in display order.
 COUNTED_TABLES = (
     documents,
@@ -236,6 +286,7 @@ COUNTED_TABLES = (
     incidents,
     incident_events,
     ingest_errors,
+    reviews,
 )
 
 #: Columns added by version 2 to tables that existed in version 1 (for the migration).
@@ -250,3 +301,7 @@ V2_COLUMNS: dict[str, tuple[str, ...]] = {
         "location_precision",
     ),
 }
+
+#: Columns added by version 4 to tables that existed before it.
+V4_COLUMNS: dict[str, tuple[str, ...]] = {"events": ("reviewed_json",),
+                                          "incidents": ("reviewed_json",)}

@@ -112,6 +112,37 @@ class IncidentSummary:
     first_reported: dt.date | None = None
     last_reported: dt.date | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: the fields a reviewer set (``apply_reviewed``), sorted; empty for machine values only
+    reviewed: list[str] = field(default_factory=list)
+    #: the reviewed event type, when a reviewer changed it (the machine's is the incident row's)
+    type: str | None = None
+
+    def apply_reviewed(self, reviewed: Mapping[str, Any] | None) -> None:
+        """Reviewed values (``incidents.reviewed_json``, see ``store.reviews``) replace the
+        machine's: a reviewed figure becomes the range, the sources' own figures stay in
+        ``by_source`` beside it, and a figure a reviewer settled no longer conflicts."""
+        if not reviewed:
+            return
+        for name, value in reviewed.items():
+            if name == "type":
+                self.type = value
+            elif name == "mode":
+                self.mode = value
+            elif name == "status":
+                self.status = value
+            elif name == "date":
+                self.time_value = value
+            elif name == "precision":
+                self.time_precision = value
+            elif name in REVIEWED_PLACE:
+                self.location[REVIEWED_PLACE[name]] = value
+            elif name in CASUALTY_KINDS:
+                self.casualties[name] = {**self.casualties.get(name, {"by_source": {}}),
+                                         "min": value, "max": value, "reviewed": True}
+        self.conflicting = any(
+            not figure.get("reviewed") and figure.get("min") != figure.get("max")
+            for figure in self.casualties.values())
+        self.reviewed = sorted(reviewed)
 
     def columns(self) -> dict[str, Any]:
         """Values for the denormalised ``incidents`` columns."""
@@ -133,6 +164,18 @@ class IncidentSummary:
             values[f"{kind}_min"] = self.casualties[kind]["min"]
             values[f"{kind}_max"] = self.casualties[kind]["max"]
         return values
+
+
+#: Reviewed place fields -> keys of ``IncidentSummary.location``.
+REVIEWED_PLACE = {"place": "name", "admin1": "admin1", "country": "country_code", "lat": "lat",
+                  "lon": "lon", "location_precision": "precision"}
+
+
+def reviewed_people(reviewed: Mapping[str, Any] | None, agents: list[str],
+                    victims: list[str]) -> tuple[list[str], list[str]]:
+    """The incident's agents and victims, a reviewer's lists in place of the machine's."""
+    reviewed = reviewed or {}
+    return (list(reviewed.get("agents", agents)), list(reviewed.get("victims", victims)))
 
 
 def summarise(members: Sequence[Mapping[str, Any]]) -> IncidentSummary:
@@ -249,7 +292,7 @@ def load_members(
 
 
 def _filtered(where: IncidentFilter | None) -> sa.Select:
-    query = sa.select(incidents.c.id, incidents.c.type)
+    query = sa.select(incidents.c.id, incidents.c.type, incidents.c.reviewed_json)
     if where is None:
         return query
     if where.since:
@@ -310,6 +353,9 @@ def incident_dicts(
     result = []
     for row in heads:
         summary = summarise(members[row.id])
+        summary.apply_reviewed(row.reviewed_json)
+        agents, victims = reviewed_people(row.reviewed_json, people[row.id].agents,
+                                          people[row.id].victims)
         result.append(
             {
                 "id": row.id,
@@ -325,9 +371,10 @@ def incident_dicts(
                 "events": summary.events,
                 "first_reported": _iso(summary.first_reported),
                 "last_reported": _iso(summary.last_reported),
-                "agents": people[row.id].agents,
-                "victims": people[row.id].victims,
+                "agents": agents,
+                "victims": victims,
                 "summary": people[row.id].summary,
+                "reviewed": summary.reviewed,
             }
         )
     return result

@@ -77,6 +77,34 @@ def sources(data: Path) -> Iterator[tuple[str, list[dict[str, Any]], Labeller]]:
     yield "muc4", muc, lambda row, e: 1 if e["type"] in VIOLENT | {"COERCE"} else None
 
 
+def review_source(path: Path) -> tuple[str, list[dict[str, Any]], Labeller]:
+    """Reviewers' decisions (``wirewatch review export``) as a source: a candidate whose
+    trigger overlaps a reviewed event's is a negative when the reviewer said "not an event"
+    or gave it a type this filter does not judge, else a positive; other candidates are
+    not examples. Named by the file's hash, so a new export is extracted again."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    docs: dict[str, dict[str, Any]] = {}
+    for x in load_jsonl(path):
+        if x.get("kind") != "event" or not x.get("text"):
+            continue
+        doc = docs.setdefault(x["text_sha256"], {"id": x["doc_id"], "text": x["text"],
+                                                 "published": x.get("published"),
+                                                 "reviewed": []})
+        reviewed_type = (x.get("reviewed") or {}).get("type") or (x.get("machine") or {}).get(
+            "type")
+        doc["reviewed"].append((x["trigger"]["start"], x["trigger"]["end"],
+                                int(bool(x["is_event"]) and reviewed_type in FILTERED_TYPES)))
+
+    def label(row: dict[str, Any], event: dict[str, Any]) -> int | None:
+        start, end = event["trigger"]["start"], event["trigger"]["end"]
+        for lo, hi, y in row["reviewed"]:
+            if lo is not None and hi is not None and min(end, hi) > max(start, lo):
+                return y
+        return None
+
+    return f"reviews-{digest}", list(docs.values()), label
+
+
 def examples(name: str, rows: list[dict[str, Any]], label: Labeller, cache: Path
              ) -> list[dict[str, Any]]:
     """Labelled candidates of one source: {"doc", "source", "type", "label", "features"
@@ -139,11 +167,14 @@ def main() -> None:
     parser.add_argument("--max-alarms", type=float, default=2.5)
     parser.add_argument("--without", default="", help="Comma-separated feature prefixes to "
                         "leave out (an ablation, e.g. 'd=' for the article's lead words).")
+    parser.add_argument("--reviews", type=Path, action="append", default=[],
+                        help="`wirewatch review export` JSONL: reviewers' decisions as "
+                             "examples (repeatable).")
     args = parser.parse_args()
     t0 = time.perf_counter()
     data: list[dict[str, Any]] = []
     bbc_held_docs = 0
-    for name, rows, label in sources(args.data):
+    for name, rows, label in [*sources(args.data), *map(review_source, args.reviews)]:
         found = examples(name, rows, label, args.cache)
         if name == "bbc":
             bbc_held_docs = sum(1 for r in rows if _held_out(str(r["id"])))
