@@ -93,7 +93,8 @@ def check_rows(path: Path) -> list[dict[str, str]]:
     """Every row of an ACLED CSV holds valid values in ACLED's formats."""
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        assert ",".join(reader.fieldnames or ()) == ACLED_HEADER
+        # ACLED's columns in ACLED's order, then ours (whether a reviewer corrected the row)
+        assert ",".join(reader.fieldnames or ()) == f"{ACLED_HEADER},reviewed"
         rows = list(reader)
     event_types = {pair[0] for table in json.loads(json.dumps(_types())).values()
                    for pair in table.values()} | {codes()["accidental"][0]}
