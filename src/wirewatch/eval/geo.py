@@ -133,7 +133,8 @@ def score_given(docs: Iterable[dict[str, Any]], country: str | None = None,
     for doc in docs:
         golds = gold_toponyms(doc)
         if golds:
-            locs = geocode_spans(doc["text"], [(g["start"], g["end"]) for g in golds], country)
+            locs = geocode_spans(doc["text"], [(g["start"], g["end"]) for g in golds], country,
+                                 url=doc.get("url"))
             for g, loc in zip(golds, locs, strict=True):
                 err = res.add(g, loc)
                 if errors is not None and err > THRESHOLD_KM:
@@ -150,7 +151,7 @@ def score_end_to_end(docs: list[dict[str, Any]], country: str | None = None,
     ``progress`` is called once per document."""
     from wirewatch.api import Document, extract_records
 
-    documents = (Document(id=str(d.get("doc_id")), text=d["text"],
+    documents = (Document(id=str(d.get("doc_id")), text=d["text"], url=d.get("url"),
                           published=_date(d.get("date"))) for d in docs)
     res = Resolution()
     tp = n_pred = n_gold = 0

@@ -319,6 +319,21 @@ class Gazetteer:
         places.sort(key=lambda p: -p.population)
         return places
 
+    def country_keys(self, cc: str) -> list[str]:
+        """The index keys naming at least one entry in country ``cc`` (for spelling
+        look-ups of names the index lacks: "Jhenidah" for Jhenaidah); built on first use
+        per country, then kept."""
+        cache = self.__dict__.setdefault("_country_keys", {})
+        if cc not in cache:
+            code = self._cc_table.index(cc) if cc in self._cc_table else -1
+            out = []
+            for k, key in enumerate(self._keys):
+                if any(self._cc_no[r] == code
+                       for r in self._postings[self._offsets[k]:self._offsets[k + 1]]):
+                    out.append(key)
+            cache[cc] = out
+        return cache[cc]
+
     def prominent_names(self, min_population: int = 50_000) -> Iterator[str]:
         """Names of countries, admin1 areas and towns of at least ``min_population``: the
         place names worth re-capitalising in ALL-CAPS or lower-case text."""

@@ -157,6 +157,9 @@ class MentionFinder:
                 start += 1
             while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ == "'s"):
                 end -= 1
+            if end < len(doc) and end > start and doc[end].text[:1].isupper() \
+                    and doc[end].lower_.rstrip(".") in self.cues.street_words:
+                end += 1  # "85 Saint John St.": a street, not the town it is named after
             skip = skip_actor if cue else skip_any
             if start >= end or any(i in skip or i in taken for i in range(start, end)):
                 return False
