@@ -89,6 +89,9 @@ def _stray_acronym(text: str, m: Mention, loc: dict[str, Any]) -> bool:
     Awami League -> Ål, Norway; "RA" -> Ra, Fiji) is an abbreviation, not a place; a
     dateline ("GAO —") is kept."""
     word = m.text.replace(".", "")
+    if word.isalpha() and word.isupper() and len(word) == 4 and word[0] in "KW" \
+            and (loc.get("resolved_via") or loc.get("lat") is None):
+        return True  # a broadcaster's call sign ("WJAX - Jacksonville"), not a place
     if not (word.isalpha() and word.isupper() and len(word) <= 3):
         return False
     if loc.get("feature") in ("PCLI", "RGN") and not loc.get("resolved_via"):

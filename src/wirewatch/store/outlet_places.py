@@ -35,7 +35,8 @@ def outlet_places(conn: sa.Connection, url: str | None, outlet: str | None,
     host = outlet_host(url) if url else ""
     host = host[4:] if host.startswith("www.") else host
     if host:
-        which = docs.c.url.contains(f"{host}/", autoescape=True)
+        which = sa.or_(docs.c.url.contains(f"{host}/", autoescape=True),
+                       docs.c.url.contains(f"{host}:", autoescape=True))  # "wsmv.com:80/"
     elif outlet:
         which = docs.c.outlet == outlet
     else:
