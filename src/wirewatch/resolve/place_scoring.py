@@ -384,6 +384,8 @@ class Resolver:
             area = container if container is not None else m.area_hint
             m.rejected = place is not None and self._outside_focus(
                 m, place, area is not None and _inside(area, place), ctx_c, ctx_a)
+            if m.rejected:  # no place: it places nothing else either
+                chosen[i] = None
             if self.trace is not None and m.candidates:
                 key = normalize(m.text)
                 self.trace.append((m, [(p, self.features(m, p, key, container, ctx_c, ctx_a))
@@ -531,6 +533,11 @@ class Resolver:
                 cc, n = by_country.most_common(1)[0]
                 if n >= 2 and 3 * n >= 2 * len(names):
                     self.focus_country, self.focus_strong = cc, True
+        cue = self._text_country_cue
+        if home is None and cue and self.focus_country not in (None, cue):
+            # A dateline or names read without context ("Sunamganj" taken for an Indian
+            # town) lose to the text's own local vocabulary ("upazila": Bangladesh).
+            self.focus_country, self.focus_admin1, self.focus_city = cue, None, None
         if self.focus_country is None and self._text_country_cue:
             # The text's local-news vocabulary ("upazila", "Awami League"): its country.
             self.focus_country, self.focus_strong = self._text_country_cue, True
