@@ -145,7 +145,26 @@ def _names_in_outlet(gaz: Gazetteer, outlet: str) -> list[tuple[str, list[Place]
 
 
 def outlet_hint(gaz: Gazetteer, url: str | None, outlet: str | None) -> OutletHint:
-    """What ``url`` and ``outlet`` (either may be None) say of the outlet's home."""
+    """What ``url`` and ``outlet`` (either may be None) say of the outlet's home (read once
+    per host and name: an outlet's reports come in runs)."""
+    host = outlet_host(url) if url else None
+    key = (id(gaz), host, outlet)
+    cached = _HINTS.get(key)
+    if cached is None:
+        cached = _read_hint(gaz, f"//{host}/" if host else None, outlet)
+        if len(_HINTS) >= _HINT_CACHE:
+            _HINTS.clear()
+        _HINTS[key] = cached
+    return OutletHint(list(cached.places), cached.country, list(cached.names),
+                      cached.generic_domain)
+
+
+#: Hints already read, by (gazetteer, host, outlet name); cleared when it grows past this.
+_HINT_CACHE = 4096
+_HINTS: dict[tuple[int, str | None, str | None], OutletHint] = {}
+
+
+def _read_hint(gaz: Gazetteer, url: str | None, outlet: str | None) -> OutletHint:
     hint = OutletHint()
     if url:
         host = outlet_host(url)

@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from wirewatch.knowledge.actors import demonyms as national_demonyms
@@ -164,15 +164,28 @@ def text_country_cue(text: str, min_hits: int | None = None
                      ) -> tuple[str, tuple[int, int]] | None:
     """As ``text_country``, with the offsets of the first cue found for that country: the
     evidence an analyst is shown for a country the text never names."""
-    default_hits, patterns = _country_patterns()
+    default_hits, _ = _country_patterns()
     need = default_hits if min_hits is None else min_hits
     best, best_hits, first = None, need - 1, (0, 0)
+    for cc, hits, span in _country_hits(text):
+        if hits > best_hits:
+            best, best_hits, first = cc, hits, span
+    return (best, first) if best is not None else None
+
+
+@lru_cache(maxsize=16)
+def _country_hits(text: str) -> tuple[tuple[str, int, tuple[int, int]], ...]:
+    """(country, distinct cue words, first cue's offsets) for each country with a cue in
+    ``text``, in the data file's order (kept for the few texts in hand: the places step
+    asks several times per document)."""
+    _, patterns = _country_patterns()
+    out = []
     for cc, pattern in patterns.items():
         matches = list(pattern.finditer(text))
-        hits = len({m.group(0) for m in matches})
-        if hits > best_hits:
-            best, best_hits, first = cc, hits, (matches[0].start(), matches[0].end())
-    return (best, first) if best is not None else None
+        if matches:
+            out.append((cc, len({m.group(0) for m in matches}),
+                        (matches[0].start(), matches[0].end())))
+    return tuple(out)
 
 
 def is_demonym(key: str, words: frozenset[str]) -> bool:
@@ -223,6 +236,9 @@ class Resolver:
         self._text_country: str | None = None
         self._text_country_cue: str | None = None
         self._named_countries: set[str | None] = set()
+        self._named_admin1s: set[tuple[str | None, str | None]] = set()
+        #: country -> first letter -> index keys, for close spellings (built on first use)
+        self._spell_index: dict[str, dict[str, list[str]]] = {}
         self._focus: Place | None = None
         self._country: Place | None = None
 
@@ -361,6 +377,8 @@ class Resolver:
         # Countries the text names itself ("Spain"): evidence for a town there.
         self._named_countries = {p.country_code for p in first
                                  if p is not None and p.feature == "PCLI"}
+        self._named_admin1s = {(p.country_code, p.admin1_code) for p in first
+                               if p is not None and p.feature == "ADM1"}
         self._set_focus(mentions, first, admin1s, countries)
         for m in mentions:  # "Jhenidah" for Jhenaidah: a spelling of the focus country's
             if not m.candidates:
@@ -383,7 +401,7 @@ class Resolver:
             place = chosen[i]
             area = container if container is not None else m.area_hint
             m.rejected = place is not None and self._outside_focus(
-                m, place, area is not None and _inside(area, place), ctx_c, ctx_a)
+                m, place, area is not None and _inside(area, place))
             if m.rejected:  # no place: it places nothing else either
                 chosen[i] = None
             if self.trace is not None and m.candidates:
@@ -545,11 +563,11 @@ class Resolver:
             # The configured bias says where the documents come from, like an outlet.
             self.focus_country, self.focus_strong = self.bias, True
 
-    def _outside_focus(self, m: Mention, p: Place, contained: bool, ctx_c: Counter[str],
-                       ctx_a: Counter[tuple[str, str]]) -> bool:
+    def _outside_focus(self, m: Mention, p: Place, contained: bool) -> bool:
         """A town outside the document's strong focus with no evidence of its own (no stated
-        area, its country or state named nowhere else): abroad, or (a lone word) in another
-        state, smaller than FOREIGN_EVIDENCE_POPULATION."""
+        area, its country or state not named in the text): abroad, or (a lone word) in
+        another state, smaller than FOREIGN_EVIDENCE_POPULATION. (Another name's first
+        guess is no evidence: "Madisonville" read as Texas' must not vouch for "Mathis".)"""
         if not self.focus_strong or contained or p.feature in ("PCLI", "ADM1", "RGN") \
                 or m.as_given or p.population >= FOREIGN_EVIDENCE_POPULATION \
                 or not p.country_code:
@@ -559,7 +577,7 @@ class Resolver:
         lone = len(m.text.split()) == 1
         return bool(lone and self.focus_admin1 and p.country_code == self.focus_admin1[0]
                     and p.admin1_code != self.focus_admin1[1] and p.population < 100_000
-                    and not ctx_a.get((p.country_code, p.admin1_code or ""), 0))
+                    and (p.country_code, p.admin1_code) not in self._named_admin1s)
 
     def _document_country(self, chosen: list[Place | None]) -> Place | None:
         """The one country all the document's located places lie in, or, when it locates
@@ -683,13 +701,22 @@ class Resolver:
         (rapidfuzz ratio), the closest only."""
         key = normalize(m.text)
         cc = self.focus_country
+        # Only where transliteration is the likely cause: a country its local vocabulary
+        # names and no outlet vouches for, or a name a cue calls a village or an area.
+        if self.outlet_home is not None or not (
+                cc == self._text_country_cue or m.want_settlement or m.want_area):
+            return []
         if not cc or len(key) < SPELLING_MIN_LETTERS or not m.text[:1].isupper() \
                 or m.text.isupper() or key in self.stop or " " in key.strip():
             return []  # (a dateline in capitals is a town the gazetteer may simply lack)
         from rapidfuzz import fuzz, process
 
-        keys = [k for k in self.gaz.country_keys(cc) if k[:1] == key[:1]
-                and abs(len(k) - len(key)) <= 2]
+        by_start = self._spell_index.get(cc)
+        if by_start is None:
+            by_start = self._spell_index[cc] = {}
+            for k in self.gaz.country_keys(cc):
+                by_start.setdefault(k[:1], []).append(k)
+        keys = [k for k in by_start.get(key[:1], ()) if abs(len(k) - len(key)) <= 2]
         found = process.extractOne(key, keys, scorer=fuzz.ratio,
                                    score_cutoff=SPELLING_MIN_SCORE)
         if found is None:
