@@ -137,10 +137,13 @@ def extract_records(documents: Iterable[Document], country: str | None = None,
 
 
 def geocode_spans(text: str, spans: Iterable[tuple[int, int]], country: str | None = None,
-                  geonames: str | None = None) -> list[dict[str, Any]]:
+                  geonames: str | None = None, url: str | None = None,
+                  outlet: str | None = None) -> list[dict[str, Any]]:
     """Contract Locations for place names the caller has already found: one per
     (start, end) character span of ``text``, in order (the spaCy pipeline is not run).
-    ``geonames`` is a GeoNames dump to build the gazetteer from instead of the packaged one."""
+    ``geonames`` is a GeoNames dump to build the gazetteer from instead of the packaged one;
+    ``url`` and ``outlet`` (the article's address, the outlet's name) say where the outlet
+    is at home."""
     from wirewatch.resolve.geocode import geocode_names
 
-    return geocode_names(text, list(spans), country, geonames)
+    return geocode_names(text, list(spans), country, geonames, url=url, outlet=outlet)

@@ -80,12 +80,14 @@ def victim_texts(events: list[dict[str, Any]]) -> str:
 
 
 def article_document(row: dict[str, Any]) -> Any:
-    """The article as the protocol reads it: title, a blank line, the text."""
+    """The article as the protocol reads it: title, a blank line, the text; with its web
+    address, as a reader sees the outlet."""
     from wirewatch.api import Document
 
     title = row.get("title")
     text = f"{title}\n\n{row['text']}" if title else row["text"]
-    return Document(id=str(row["id"]), text=text, published=row.get("published"))
+    return Document(id=str(row["id"]), text=text, published=row.get("published"),
+                    url=row.get("url"))
 
 
 def score_article(record: dict[str, Any], incident: dict[str, Any]) -> dict[str, Any]:

@@ -57,12 +57,16 @@ class Resolution:
     """Accumulates resolution outcomes of gold toponyms."""
 
     errors: list[float] = field(default_factory=list)
+    #: (the Location's calibrated probability, right within 161 km) per located toponym.
+    confidence: list[tuple[float, bool]] = field(default_factory=list)
     exact: int = 0
     with_id: int = 0  # gold toponyms carrying a GeoNames id (GeoVirus has none)
 
     def add(self, gold: dict[str, Any], loc: dict[str, Any] | None) -> float:
         err = error_km(gold, loc)
         self.errors.append(err)
+        if loc and loc.get("lat") is not None and loc.get("probability") is not None:
+            self.confidence.append((float(loc["probability"]), err <= THRESHOLD_KM))
         self.with_id += gold.get("geonameid") not in (None, "")
         self.exact += same_id(gold, loc)
         return err
@@ -76,7 +80,29 @@ class Resolution:
             "mean_km": round(statistics.fmean(self.errors), 1) if n else None,
             "exact_id": round(100 * self.exact / self.with_id, 2) if self.with_id else None,
             "located": round(100 * sum(e < MAX_ERROR_KM for e in self.errors) / n, 2) if n else None,
+            "reliability": reliability(self.confidence),
         }
+
+
+#: Lower edges of the reliability bins of the Locations' calibrated probability.
+RELIABILITY_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95)
+
+
+def reliability(pairs: list[tuple[float, bool]]) -> list[dict[str, Any]]:
+    """Per probability bin: places, their mean probability, the share right within 161 km;
+    and the line the issue asks for, the places at 0.9 or more."""
+    out: list[dict[str, Any]] = []
+    edges = [*RELIABILITY_BINS, 1.0001]
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        inside = [(p, ok) for p, ok in pairs if lo <= p < hi]
+        if inside:
+            out.append({"bin": f"{lo:.2f}-{min(hi, 1.0):.2f}", "n": len(inside),
+                        "mean_p": round(sum(p for p, _ in inside) / len(inside), 3),
+                        "right": round(sum(ok for _, ok in inside) / len(inside), 3)})
+    high = [ok for p, ok in pairs if p >= 0.9]
+    if high:
+        out.append({"bin": ">=0.90", "n": len(high), "right": round(sum(high) / len(high), 3)})
+    return out
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -133,7 +159,8 @@ def score_given(docs: Iterable[dict[str, Any]], country: str | None = None,
     for doc in docs:
         golds = gold_toponyms(doc)
         if golds:
-            locs = geocode_spans(doc["text"], [(g["start"], g["end"]) for g in golds], country)
+            locs = geocode_spans(doc["text"], [(g["start"], g["end"]) for g in golds], country,
+                                 url=doc.get("url"))
             for g, loc in zip(golds, locs, strict=True):
                 err = res.add(g, loc)
                 if errors is not None and err > THRESHOLD_KM:
@@ -150,7 +177,7 @@ def score_end_to_end(docs: list[dict[str, Any]], country: str | None = None,
     ``progress`` is called once per document."""
     from wirewatch.api import Document, extract_records
 
-    documents = (Document(id=str(d.get("doc_id")), text=d["text"],
+    documents = (Document(id=str(d.get("doc_id")), text=d["text"], url=d.get("url"),
                           published=_date(d.get("date"))) for d in docs)
     res = Resolution()
     tp = n_pred = n_gold = 0
@@ -222,6 +249,8 @@ def result_lines(result: dict[str, Any]) -> Iterator[str]:
     if given:
         yield (f"  given names : acc@161 {given['acc161']}  median {given['median_km']} km  "
                f"exact id {given['exact_id']}  located {given['located']}  (n={given['n']})")
+        yield "  reliability : " + "  ".join(
+            f"[{b['bin']}] n={b['n']} right {b['right']}" for b in given.get("reliability", []))
     e2e = result.get("end_to_end")
     if e2e:
         r, s = e2e["recognition"], e2e["resolution"]

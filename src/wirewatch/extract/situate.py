@@ -78,9 +78,13 @@ def pick_location(doc: Doc, sent: Span, trigger: Token) -> tuple[list[dict], dic
     if not usable:
         return places, None
 
+    datelined = _dateline_parts(places)
+
     def rank(loc: dict) -> tuple:
         inside = lo <= loc["span"]["start"] < hi
-        return (not inside, loc.get("precision") is None,
+        # The dateline ("BENTON, Ark. —") says where the reporter filed from: a place of
+        # the sentence's own words comes first.
+        return (not inside, id(loc) in datelined, loc.get("precision") is None,
                 PRECISION_RANK.get(loc.get("precision") or "", 9), loc["span"]["start"])
 
     best = min(usable, key=rank)
@@ -114,7 +118,8 @@ def main_place(doc: Doc) -> dict | None:
             if here:
                 # The dateline is where the reporter filed from, a prior, not the scene:
                 # a place of the lead's own words comes first.
-                found = min(here, key=lambda p: (_is_dateline(p),
+                datelined = _dateline_parts(here)
+                found = min(here, key=lambda p: (id(p) in datelined,
                                                  PRECISION_RANK.get(p.get("precision") or "", 9),
                                                  p["span"]["start"]))
                 break
@@ -123,6 +128,18 @@ def main_place(doc: Doc) -> dict | None:
         found = doc.user_data.get("ww_document_country")
     doc.user_data["ww_main_place"] = (found,)
     return found
+
+
+def _dateline_parts(places: list[dict]) -> set[int]:
+    """ids of the places written as a dateline: capitals ("INDIANAPOLIS") and the area
+    right after one ("KOKOMO, Ind." -> "Ind.")."""
+    out: set[int] = set()
+    ordered = sorted(places, key=lambda p: p["span"]["start"])
+    for prev, place in zip([None, *ordered], ordered, strict=False):
+        if _is_dateline(place) or (prev is not None and id(prev) in out
+                                   and place["span"]["start"] - prev["span"]["end"] <= 3):
+            out.add(id(place))
+    return out
 
 
 def _is_dateline(place: dict) -> bool:

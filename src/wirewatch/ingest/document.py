@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -24,6 +25,9 @@ class Document:
     note: str | None = None  # non-fatal note
     source: str | None = None  # where it came from: path, 'path:line', '<stdin>:line'
     from_html: bool = False  # text was extracted from HTML: the record then carries "text"
+    #: Where the outlet's earlier reports were placed ([{"country_code", "admin1", "count"}],
+    #: from the store: ``wirewatch.store.outlet_places``); a prior for the places component.
+    outlet_places: list[dict[str, Any]] | None = None
 
     @property
     def ok(self) -> bool:

@@ -331,6 +331,21 @@ class Gazetteer:
         places.sort(key=lambda p: -p.population)
         return places
 
+    def country_keys(self, cc: str) -> list[str]:
+        """The index keys naming at least one entry in country ``cc`` (for spelling
+        look-ups of names the index lacks: "Jhenidah" for Jhenaidah); built on first use
+        per country, then kept."""
+        cache = self.__dict__.get("_country_keys")
+        if cache is None:  # one pass for every country (about a second, once)
+            by_code: dict[int, list[str]] = {}
+            cc_no, postings, offsets = self._cc_no, self._postings, self._offsets
+            for k, key in enumerate(self._keys):
+                for code in {cc_no[r] for r in postings[offsets[k]:offsets[k + 1]]}:
+                    by_code.setdefault(code, []).append(key)
+            cache = {self._cc_table[code]: keys for code, keys in by_code.items()}
+            self.__dict__["_country_keys"] = cache
+        return cache.get(cc, [])
+
     def prominent_names(self, min_population: int = 50_000) -> Iterator[str]:
         """Names of countries, admin1 areas and towns of at least ``min_population``: the
         place names worth re-capitalising in ALL-CAPS or lower-case text."""

@@ -34,3 +34,31 @@ def ranker_weights() -> dict[str, float] | None:
         return {str(k): float(v) for k, v in data["weights"].items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+@cache
+def calibration_weights() -> dict[str, float] | None:
+    """Feature name -> weight of the shipped confidence calibration (the model file's
+    ``calibration`` table), or None when none is shipped."""
+    path = data_file(MODEL_FILE)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return {str(k): float(v) for k, v in data["calibration"]["weights"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+@cache
+def calibration_knots() -> list[tuple[float, float]] | None:
+    """(score, probability) knots of the calibration's isotonic map, or None."""
+    path = data_file(MODEL_FILE)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        knots = [(float(z), float(p)) for z, p in data["calibration"]["isotonic"]]
+        return knots or None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None

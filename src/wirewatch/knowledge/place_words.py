@@ -53,6 +53,8 @@ class PlaceCues:
     street_words: frozenset[str] = frozenset()
     #: First words naming a part of a town ("North Minneapolis").
     town_parts: frozenset[str] = frozenset()
+    #: Words that with town_parts name a part of a town ("West Side", "East End").
+    part_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -70,6 +72,7 @@ def place_cues() -> PlaceCues:
         org_heads=frozenset(str(w).casefold() for w in data.get("org_heads", [])),
         street_words=frozenset(str(w).casefold() for w in data.get("street_words", [])),
         town_parts=frozenset(str(w).casefold() for w in data.get("town_parts", [])),
+        part_words=frozenset(str(w).casefold() for w in data.get("part_words", [])),
     )
 
 

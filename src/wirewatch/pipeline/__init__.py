@@ -105,6 +105,8 @@ def _with_metadata(doc: Doc, document: Document, normalized: str) -> Doc:
     doc._.ww_published = document.published
     doc._.ww_outlet = document.outlet
     doc._.ww_title = document.title
+    doc.user_data["ww_url"] = document.url  # the outlet's home, for the places component
+    doc.user_data["ww_outlet_places"] = document.outlet_places  # ... and its history
     return doc
 
 

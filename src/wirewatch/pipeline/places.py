@@ -18,7 +18,9 @@ class PlacesComponent:
         self.recognizer = PlaceRecognizer(country_bias=country_bias)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.ww_locations = self.recognizer.find(doc)
+        doc._.ww_locations = self.recognizer.find(
+            doc, url=doc.user_data.get("ww_url"), outlet=doc._.ww_outlet,
+            outlet_places=doc.user_data.get("ww_outlet_places"))
         # The country the text's local vocabulary names, for events of a text that names no
         # place (read by extract/situate.py's main place).
         doc.user_data["ww_document_country"] = document_country(

@@ -34,7 +34,7 @@ MIN_CUE_POPULATION = 5000
 #: A person's surname is still a place when it names a large area ("Georgia", "Jordan").
 MIN_SURNAME_AREA_POP = 1_000_000
 #: NER labels a cue phrase may override ("in the Sahel" is often tagged PERSON).
-CUE_ENT_TYPES = frozenset({"", "PERSON", "ORG", "PRODUCT"})
+CUE_ENT_TYPES = frozenset({"", "PERSON", "ORG", "PRODUCT", "LANGUAGE", "NORP"})
 #: Other NER labels whose span is still taken as a place when it names a known area exactly
 #: ("the North Caucasus" is often tagged ORG, "Sahel" PRODUCT).
 MISLABELS = frozenset({"ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "EVENT"})
@@ -157,6 +157,9 @@ class MentionFinder:
                 start += 1
             while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ == "'s"):
                 end -= 1
+            if end < len(doc) and end > start and doc[end].text[:1].isupper() \
+                    and doc[end].lower_.rstrip(".") in self.cues.street_words:
+                end += 1  # "85 Saint John St.": a street, not the town it is named after
             skip = skip_actor if cue else skip_any
             if start >= end or any(i in skip or i in taken for i in range(start, end)):
                 return False
@@ -186,6 +189,8 @@ class MentionFinder:
                     name = text[doc[j].idx: doc[end - 1].idx + len(doc[end - 1])]
                     if (sfx > end and doc[end].is_lower) or self._known(gaz, name):
                         add(j, sfx, sfx > end, False, True)
+                    else:  # "in Varanasi Uttar Pradesh": a town, then its state
+                        self._known_pieces(doc, text, j, end, add)
         for start, end in self._datelines(doc, text):  # before NER: a dateline is no guess
             add(start, end, False, False, True)
         people = _named_people(doc)
@@ -236,6 +241,21 @@ class MentionFinder:
         out.extend(self._party_tags(text, out))
         out.sort(key=lambda m: m.start)
         return out
+
+    def _known_pieces(self, doc: Doc, text: str, start: int, end: int, add: Any) -> None:
+        """Known names run together after a place preposition ("Varanasi Uttar Pradesh",
+        no comma between town and state): the longest known name from the left, then the
+        rest the same way."""
+        i = start
+        while i < end:
+            for stop in range(end, i, -1):
+                name = text[doc[i].idx: doc[stop - 1].idx + len(doc[stop - 1])]
+                if self._known(self.gaz, name):
+                    add(i, stop, False, False, True)
+                    i = stop
+                    break
+            else:
+                return
 
     def _datelines(self, doc: Doc, text: str) -> list[tuple[int, int]]:
         """Token spans of datelines: capitals opening a sentence, then a dash, a colon or a

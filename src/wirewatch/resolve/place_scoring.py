@@ -14,18 +14,30 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from wirewatch.knowledge.actors import demonyms as national_demonyms
 from wirewatch.knowledge.gazetteer import Gazetteer, Place
 from wirewatch.knowledge.place_names import normalize
-from wirewatch.knowledge.place_ranker import ranker_weights
+from wirewatch.knowledge.place_ranker import (
+    calibration_knots,
+    calibration_weights,
+    ranker_weights,
+)
 from wirewatch.knowledge.place_words import (
     country_cues,
     non_place_adjectives,
     place_cues,
     stopnames,
+)
+from wirewatch.resolve.outlet_place import GENERIC_DOMAIN_COUNTRY, OutletHint
+from wirewatch.resolve.place_confidence import (
+    calibrated,
+    confidence_features,
+    is_ambiguous,
+    km,
+    softmax,
 )
 
 #: Distinct located names that must share an admin1 area for it to be the document's focus.
@@ -66,11 +78,37 @@ HAND_WEIGHTS: dict[str, float] = {
     "text_country": 3.5,     # the document reads like local news of this country
     "admin1_support": 2.5,   # per vote of the document's other names for the admin1 area
     "country_support": 2.5,
+    # The document's focus (outlet, dateline, its other places): a local reporter's prior.
+    "outlet_admin1": 2.0,
+    "outlet_country": 2.0,
+    "outside_focus_country": -3.0,
+    "outside_focus_admin1": -1.0,
+    "near_focus_city": 1.0,
 }
+#: A town abroad (outside a document's strong focus country) or, for a lone word, outside
+#: its focus state, smaller than this, with no stated area: not taken without evidence in
+#: its own sentence ("Patrol" -> Indonesia, "Cane" -> Honduras in a Florida story).
+FOREIGN_EVIDENCE_POPULATION = 1_000_000
+#: Distinct local-news cues that make a country the focus of a text with no other focus
+#: (one named the right country for 96% of ACLED tune notes that have one).
+FOCUS_COUNTRY_CUES = 1
+#: A name the gazetteer lacks is read as a close spelling of one of the focus country's
+#: names at this rapidfuzz ratio (0-100) or more, when it has this many letters.
+SPELLING_MIN_SCORE = 85.0
+SPELLING_MIN_LETTERS = 6
+#: An outlet's history places it in an admin1 area with this many earlier reports there ...
+PRIOR_MIN_REPORTS = 3
+#: ... making at least this share of its placed reports.
+PRIOR_MIN_SHARE = 0.5
+#: Whether a strong focus country keeps a bare name's candidates to that country.
+FOCUS_POOL = True
+#: Within this of the focus city counts as the city's surroundings.
+FOCUS_CITY_KM = 50.0
 #: Every feature :meth:`Resolver.features` may set (the learned ranker's columns).
 FEATURE_NAMES: tuple[str, ...] = (
     *HAND_WEIGHTS, "is_adm2", "capital_namesake", "near_other_50km", "near_other_300km",
-    "top_population", "population_share", "alternate_area_name")
+    "top_population", "population_share", "alternate_area_name", "outlet_admin1",
+    "outlet_country", "outside_focus_country", "outside_focus_admin1", "near_focus_city")
 MAX_SUPPORT = 2.0     # votes counted at most
 #: "X, Minn." after a name: the next one to three capitalised words may name its area.
 _TRAILING_AREA = re.compile(r"\s*,\s*((?:[A-Z][\w.'-]*)(?:\s+[A-Z][\w.'-]*){0,2})")
@@ -96,6 +134,11 @@ class Mention:
     capital_namesake: bool = False  # a national capital bears the name ("Washington")
     town_part: bool = False  # "North Minneapolis": resolved to the town it is part of
     dateline: bool = False  # "WASHINGTON —": a dateline without its state
+    rejected: bool = False  # outside the document's focus with no evidence: not a place
+    spelled: bool = False  # resolved through a close spelling of the focus country's names
+    #: The final pass's candidates with their scores, best first (read for the confidence).
+    ranked: list[tuple[float, Place]] = field(default_factory=list)
+    top_features: dict[str, float] = field(default_factory=dict)  # the winner's evidence
 
 
 
@@ -121,15 +164,28 @@ def text_country_cue(text: str, min_hits: int | None = None
                      ) -> tuple[str, tuple[int, int]] | None:
     """As ``text_country``, with the offsets of the first cue found for that country: the
     evidence an analyst is shown for a country the text never names."""
-    default_hits, patterns = _country_patterns()
+    default_hits, _ = _country_patterns()
     need = default_hits if min_hits is None else min_hits
     best, best_hits, first = None, need - 1, (0, 0)
+    for cc, hits, span in _country_hits(text):
+        if hits > best_hits:
+            best, best_hits, first = cc, hits, span
+    return (best, first) if best is not None else None
+
+
+@lru_cache(maxsize=16)
+def _country_hits(text: str) -> tuple[tuple[str, int, tuple[int, int]], ...]:
+    """(country, distinct cue words, first cue's offsets) for each country with a cue in
+    ``text``, in the data file's order (kept for the few texts in hand: the places step
+    asks several times per document)."""
+    _, patterns = _country_patterns()
+    out = []
     for cc, pattern in patterns.items():
         matches = list(pattern.finditer(text))
-        hits = len({m.group(0) for m in matches})
-        if hits > best_hits:
-            best, best_hits, first = cc, hits, (matches[0].start(), matches[0].end())
-    return (best, first) if best is not None else None
+        if matches:
+            out.append((cc, len({m.group(0) for m in matches}),
+                        (matches[0].start(), matches[0].end())))
+    return tuple(out)
 
 
 def is_demonym(key: str, words: frozenset[str]) -> bool:
@@ -145,7 +201,27 @@ class Resolver:
         self.gaz = gazetteer or Gazetteer.load()
         self.bias = country_bias.upper() if country_bias else None
         #: Candidate feature weights: the shipped learned ranker's, else the hand-set ones.
-        self.weights = weights if weights is not None else (ranker_weights() or HAND_WEIGHTS)
+        self.weights = weights if weights is not None else _shipped_weights()
+        #: The confidence calibration's weights (None: the built-in default).
+        self.calibration = calibration_weights()
+        self.calibration_knots = calibration_knots()
+        #: When a list, ``resolve`` appends each located mention's calibration features.
+        self.confidence_trace: list[dict[str, float]] | None = None
+        #: What the outlet's address and name say of its home, for the document being
+        #: resolved (set by the caller, see :mod:`wirewatch.resolve.outlet_place`).
+        self.outlet: OutletHint | None = None
+        #: Where the outlet's earlier reports were placed: (country code, admin1 name) ->
+        #: how many (the store's history of the outlet, handed in by the caller as data).
+        self.outlet_prior: dict[tuple[str, str], float] | None = None
+        #: The outlet's home settled against the text (a town, an admin1 area or a country).
+        self.outlet_home: Place | None = None
+        #: The document's focus: country code, (country, admin1) and town; ``strong`` when
+        #: the outlet, a dateline or several names agree.
+        self.focus_country: str | None = None
+        self.focus_admin1: tuple[str, str] | None = None
+        self.focus_city: Place | None = None
+        self.focus_strong = False
+        self.part_words = place_cues().part_words
         #: (name key, lat, lon) of the document's first-pass places (for nearness).
         self._points: list[tuple[str, float, float]] = []
         #: When a list, ``resolve`` appends (mention, [(place, features)]) of its final pass.
@@ -158,6 +234,11 @@ class Resolver:
         self._support: dict[tuple[str, str], float] = {}
         self._country_support: Counter[str] = Counter()
         self._text_country: str | None = None
+        self._text_country_cue: str | None = None
+        self._named_countries: set[str | None] = set()
+        self._named_admin1s: set[tuple[str | None, str | None]] = set()
+        #: country -> first letter -> index keys, for close spellings (built on first use)
+        self._spell_index: dict[str, dict[str, list[str]]] = {}
         self._focus: Place | None = None
         self._country: Place | None = None
 
@@ -252,7 +333,8 @@ class Resolver:
         for m in mentions:
             key = normalize(m.text)
             usable = key not in self.stop and not is_demonym(key, self.demonyms)
-            m.candidates = self.gaz.candidates(m.text) if usable else []
+            m.candidates = self.gaz.candidates(m.text) if usable and not self._town_part_name(
+                key) else []
             m.capital_namesake = any(p.feature == "PPLC" and normalize(p.name) == key
                                      for p in m.candidates)
             if not m.candidates and m.as_given:
@@ -261,7 +343,13 @@ class Resolver:
                 m.candidates = self._town_part(key)
                 m.town_part = bool(m.candidates)
         self._support = _admin1_votes(mentions)
+        outlet_votes = self._outlet_votes()
+        for area, v in outlet_votes.items():
+            self._support[area] = self._support.get(area, 0.0) + v
         self._text_country = text_country(text)
+        self._text_country_cue = text_country(text, FOCUS_COUNTRY_CUES)
+        self.outlet_home, self.focus_country, self.focus_admin1 = None, None, None
+        self.focus_city, self.focus_strong = None, False
         for m in mentions:  # "Moga, Punjab": India's Punjab, where a Moga lies
             if len(m.area_options) > 1:
                 def held(area: Place, m: Mention = m) -> int:
@@ -286,6 +374,15 @@ class Resolver:
                 countries[place.country_code] += 1
                 if place.admin1_code and place.feature != "PCLI":
                     admin1s[(place.country_code, place.admin1_code)] += 1
+        # Countries the text names itself ("Spain"): evidence for a town there.
+        self._named_countries = {p.country_code for p in first
+                                 if p is not None and p.feature == "PCLI"}
+        self._named_admin1s = {(p.country_code, p.admin1_code) for p in first
+                               if p is not None and p.feature == "ADM1"}
+        self._set_focus(mentions, first, admin1s, countries)
+        for m in mentions:  # "Jhenidah" for Jhenaidah: a spelling of the focus country's
+            if not m.candidates:
+                m.candidates = self._spelling(m)
         chosen: list[Place | None] = [None] * len(mentions)
         self._prefer_enclosing(mentions)
         # Containers first (they sit later in the text, the outermost last), so "X, Y" can
@@ -301,6 +398,12 @@ class Resolver:
                     ctx_a[(own.country_code, own.admin1_code)] -= 1
             container = self._container_area(m, chosen, mentions)
             chosen[i] = self._best(m, container, ctx_c, ctx_a)
+            place = chosen[i]
+            area = container if container is not None else m.area_hint
+            m.rejected = place is not None and self._outside_focus(
+                m, place, area is not None and _inside(area, place))
+            if m.rejected:  # no place: it places nothing else either
+                chosen[i] = None
             if self.trace is not None and m.candidates:
                 key = normalize(m.text)
                 self.trace.append((m, [(p, self.features(m, p, key, container, ctx_c, ctx_a))
@@ -319,7 +422,162 @@ class Resolver:
                 chosen[i] = self._best(m, None, countries, admin1s)
         self._focus = self._document_focus(mentions, chosen)
         self._country = self._document_country(chosen)
-        return [self._location(m, place, chosen, mentions) for m, place in zip(mentions, chosen, strict=True)]
+        return [self._confident(m, self._location(m, place, chosen, mentions))
+                for m, place in zip(mentions, chosen, strict=True)]
+
+    def _confident(self, m: Mention, loc: dict[str, Any]) -> dict[str, Any]:
+        """``loc`` with its calibrated ``probability`` and ``ambiguous`` flag (see
+        :mod:`wirewatch.resolve.place_confidence`); a place with no point gets 0."""
+        if loc.get("lat") is None:
+            loc["probability"], loc["ambiguous"] = 0.0, False
+            return loc
+        probs = softmax([s for s, _ in m.ranked])
+        top = m.ranked[0][1] if m.ranked else None
+        population = top.population if top is not None and top.id == loc.get("geonameid") else 0
+        feats = confidence_features(
+            probs, loc, population, m.via_focus,
+            stated_area=m.container is not None or m.area_hint is not None,
+            spelled=m.spelled,
+            outlet_area=self._in_outlet_area(top) if top is not None else False,
+            evidence=m.top_features if top is not None and top.id == loc.get("geonameid")
+            else {})
+        loc["probability"] = calibrated(feats, self.calibration, self.calibration_knots)
+        loc["ambiguous"] = is_ambiguous([(p.lat, p.lon) for _, p in m.ranked], probs,
+                                        m.via_focus)
+        if self.confidence_trace is not None:
+            self.confidence_trace.append(feats)
+        return loc
+
+    def _in_outlet_area(self, place: Place) -> bool:
+        """``place`` lies in the admin1 area (else the country) of the outlet's home."""
+        home = self.outlet_home
+        if home is None or place.country_code != home.country_code:
+            return False
+        return home.feature == "PCLI" or (bool(home.admin1_code)
+                                          and place.admin1_code == home.admin1_code)
+
+    def _prior_area(self) -> Place | None:
+        """The admin1 area most of the outlet's earlier reports were placed in, when it
+        holds at least PRIOR_MIN_REPORTS of them and PRIOR_MIN_SHARE of all."""
+        prior = self.outlet_prior
+        if not prior:
+            return None
+        total = sum(prior.values())
+        (cc, name), n = max(prior.items(), key=lambda kv: kv[1])
+        if n < PRIOR_MIN_REPORTS or n < PRIOR_MIN_SHARE * total:
+            return None
+        return next((p for p in self.gaz.candidates(name)
+                     if p.feature == "ADM1" and p.country_code == cc), None)
+
+    def _outlet_votes(self) -> dict[tuple[str, str], float]:
+        """The outlet's home names cast one vote, like one more name of the text, shared
+        among the admin1 areas they may lie in ("concordmonitor": California, New
+        Hampshire, North Carolina)."""
+        hint = self.outlet
+        prior = self._prior_area()
+        if prior is not None and prior.country_code and prior.admin1_code:
+            return {(prior.country_code, prior.admin1_code): 1.0}
+        if hint is None or not hint.places:
+            return {}
+        areas = {(p.country_code, p.admin1_code) for p in hint.places
+                 if p.country_code and p.admin1_code and p.feature != "PCLI"}
+        return {a: 1.0 / len(areas) for a in areas}
+
+    def _set_focus(self, mentions: list[Mention], first: list[Place | None],
+                   admin1s: Counter[tuple[str, str]], countries: Counter[str]) -> None:
+        """The document's focus as a local reader takes it: the outlet's home (settled by
+        the text's own places), else a dateline's area, else the admin1 area and country
+        most of its distinct names lie in."""
+        hint = self.outlet
+        names: dict[str, Place] = {}
+        for m, p in zip(mentions, first, strict=True):
+            if p is not None and p.country_code:
+                names.setdefault(normalize(m.text), p)
+        if hint is not None and hint.places:
+            # The text's other names settle the outlet's town ("toledoblade" and "Toledo"
+            # in the text: the text's first guess at Toledo is no support for itself).
+            own = {n.replace(" ", "") for n in hint.names}
+            others = Counter((p.country_code, p.admin1_code) for k, p in names.items()
+                             if k.replace(" ", "") not in own and p.feature != "PCLI")
+            pool = hint.places
+            if hint.generic_domain:
+                pool = [p for p in pool if p.country_code == GENERIC_DOMAIN_COUNTRY] or pool
+
+            def support(p: Place) -> float:
+                return float(others.get((p.country_code, p.admin1_code), 0))
+            best = max(pool, key=lambda p: (support(p), p.population))
+            areas = {(p.country_code, p.admin1_code) for p in pool}
+            if support(best) > 0 or len(areas) == 1:
+                self.outlet_home = best
+            elif len({p.country_code for p in pool}) == 1:
+                self.outlet_home = self.gaz.country(pool[0].country_code or "")
+        prior_area = self._prior_area()
+        if prior_area is not None and (self.outlet_home is None or (
+                self.outlet_home.feature == "PCLI"
+                and self.outlet_home.country_code == prior_area.country_code)):
+            self.outlet_home = prior_area
+        if self.outlet_home is None and hint is not None and hint.country:
+            self.outlet_home = self.gaz.country(hint.country)
+        home = self.outlet_home
+        if home is not None:
+            self.focus_country, self.focus_strong = home.country_code, True
+            if home.feature != "PCLI" and home.admin1_code and home.country_code:
+                self.focus_admin1 = (home.country_code, home.admin1_code)
+            if not home.is_area:
+                self.focus_city = home
+        if self.focus_admin1 is None:
+            datelines = [p for m, p in zip(mentions, first, strict=True)
+                         if m.dateline and p is not None and p.admin1_code
+                         and p.feature != "PCLI"]
+            if datelines and datelines[0].country_code:
+                p = datelines[0]
+                self.focus_admin1 = (p.country_code or "", p.admin1_code or "")
+                self.focus_city = None if p.is_area else p
+                self.focus_strong = self.focus_country in (None, p.country_code)
+                self.focus_country = p.country_code
+        if self.focus_admin1 is None:
+            votes = Counter((p.country_code, p.admin1_code) for p in names.values()
+                            if p.admin1_code and p.feature != "PCLI")
+            if votes:
+                (cc, a1), n = votes.most_common(1)[0]
+                if n >= 2 and 2 * n > len(names) and cc and a1 \
+                        and self.focus_country in (None, cc):
+                    self.focus_admin1 = (cc, a1)
+                    self.focus_country = cc
+                    self.focus_strong = True
+        if self.focus_country is None:
+            by_country = Counter(p.country_code for p in names.values())
+            if by_country:
+                cc, n = by_country.most_common(1)[0]
+                if n >= 2 and 3 * n >= 2 * len(names):
+                    self.focus_country, self.focus_strong = cc, True
+        cue = self._text_country_cue
+        if home is None and cue and self.focus_country not in (None, cue):
+            # A dateline or names read without context ("Sunamganj" taken for an Indian
+            # town) lose to the text's own local vocabulary ("upazila": Bangladesh).
+            self.focus_country, self.focus_admin1, self.focus_city = cue, None, None
+        if self.focus_country is None and self._text_country_cue:
+            # The text's local-news vocabulary ("upazila", "Awami League"): its country.
+            self.focus_country, self.focus_strong = self._text_country_cue, True
+        if self.focus_country is None and self.bias:
+            # The configured bias says where the documents come from, like an outlet.
+            self.focus_country, self.focus_strong = self.bias, True
+
+    def _outside_focus(self, m: Mention, p: Place, contained: bool) -> bool:
+        """A town outside the document's strong focus with no evidence of its own (no stated
+        area, its country or state not named in the text): abroad, or (a lone word) in
+        another state, smaller than FOREIGN_EVIDENCE_POPULATION. (Another name's first
+        guess is no evidence: "Madisonville" read as Texas' must not vouch for "Mathis".)"""
+        if not self.focus_strong or contained or p.feature in ("PCLI", "ADM1", "RGN") \
+                or m.as_given or p.population >= FOREIGN_EVIDENCE_POPULATION \
+                or not p.country_code:
+            return False
+        if self.focus_country and p.country_code != self.focus_country:
+            return p.country_code not in self._named_countries
+        lone = len(m.text.split()) == 1
+        return bool(lone and self.focus_admin1 and p.country_code == self.focus_admin1[0]
+                    and p.admin1_code != self.focus_admin1[1] and p.population < 100_000
+                    and (p.country_code, p.admin1_code) not in self._named_admin1s)
 
     def _document_country(self, chosen: list[Place | None]) -> Place | None:
         """The one country all the document's located places lie in, or, when it locates
@@ -405,6 +663,23 @@ class Resolver:
             votes = self._country_support.get(cc, 0.0) - sum(
                 v for (c, _), v in m.own_votes.items() if c == cc)
             f["country_support"] = min(votes, MAX_SUPPORT)
+        home = self.outlet_home
+        if home is not None and cc == home.country_code:
+            f["outlet_country"] = 1.0
+            if home.feature != "PCLI" and p.admin1_code == home.admin1_code \
+                    and feat != "PCLI":
+                f["outlet_admin1"] = 1.0
+        if self.focus_strong and self.focus_country and cc and cc != self.focus_country \
+                and feat not in ("PCLI", "RGN") and not f.get("contained"):
+            f["outside_focus_country"] = 1.0
+        elif self.focus_strong and self.focus_admin1 and cc == self.focus_admin1[0] and feat not in ("PCLI", "RGN") \
+                and p.admin1_code != self.focus_admin1[1] and not f.get("contained"):
+            f["outside_focus_admin1"] = 1.0
+        city = self.focus_city
+        if city is not None and city.lat is not None and p.lat is not None \
+                and feat not in ("PCLI", "RGN", "ADM1") \
+                and _km(p.lat, p.lon, city.lat, city.lon) <= FOCUS_CITY_KM:
+            f["near_focus_city"] = 1.0
         if self._points and p.lat is not None and feat not in ("PCLI", "RGN"):
             near = min((_km(p.lat, p.lon, lat, lon) for k, lat, lon in self._points
                         if k != key), default=None)
@@ -418,6 +693,45 @@ class Resolver:
         w = self.weights
         return sum(w.get(name, 0.0) * v
                    for name, v in self.features(m, p, key, container, ctx_c, ctx_a).items())
+
+    def _spelling(self, m: Mention) -> list[Place]:
+        """Entries of the document's focus country whose name is a close spelling of an
+        unknown name (transliterations: "Jhenidah" / "Jhenaidah", "Laxmipur" /
+        "Lakshmipur"): same first letter, at least SPELLING_MIN_SCORE similar
+        (rapidfuzz ratio), the closest only."""
+        key = normalize(m.text)
+        cc = self.focus_country
+        # Only where transliteration is the likely cause: a country its local vocabulary
+        # names and no outlet vouches for, or a name a cue calls a village or an area.
+        if self.outlet_home is not None or not (
+                cc == self._text_country_cue or m.want_settlement or m.want_area):
+            return []
+        if not cc or len(key) < SPELLING_MIN_LETTERS or not m.text[:1].isupper() \
+                or m.text.isupper() or key in self.stop or " " in key.strip():
+            return []  # (a dateline in capitals is a town the gazetteer may simply lack)
+        from rapidfuzz import fuzz, process
+
+        by_start = self._spell_index.get(cc)
+        if by_start is None:
+            by_start = self._spell_index[cc] = {}
+            for k in self.gaz.country_keys(cc):
+                by_start.setdefault(k[:1], []).append(k)
+        keys = [k for k in by_start.get(key[:1], ()) if abs(len(k) - len(key)) <= 2]
+        found = process.extractOne(key, keys, scorer=fuzz.ratio,
+                                   score_cutoff=SPELLING_MIN_SCORE)
+        if found is None:
+            return []
+        area = self.focus_admin1
+        places = [p for p in self.gaz.candidates(found[0]) if p.country_code == cc
+                  and (area is None or p.feature == "PCLI" or p.admin1_code == area[1])]
+        m.spelled = bool(places)
+        return places
+
+    def _town_part_name(self, key: str) -> bool:
+        """A name made of direction and part words only ("west side", "southwest"): a part
+        of the town the story is from, whatever namesake the gazetteer holds."""
+        words = key.split()
+        return bool(words) and all(w in self.town_parts or w in self.part_words for w in words)
 
     def _town_part(self, key: str) -> list[Place]:
         """The cities a directional part of a city's name points to ("north minneapolis",
@@ -445,6 +759,7 @@ class Resolver:
 
     def _best(self, m: Mention, container: Place | None, ctx_c: Counter[str],
               ctx_a: Counter[tuple[str, str]]) -> Place | None:
+        m.ranked, m.top_features = [], {}
         if not m.candidates:
             return None
         key = normalize(m.text)
@@ -460,6 +775,7 @@ class Resolver:
             # papers date their own towns, "NEWARK --" in Ohio.)
             capitals = [p for p in pool if p.feature == "PPLC"]
             if capitals:
+                m.ranked = [(math.inf, capitals[0])]
                 return capitals[0]
         if area is not None:
             inside = [p for p in pool if _inside(area, p)]
@@ -471,18 +787,46 @@ class Resolver:
                 # "Chai, in Macomia district": only namesakes abroad (Çey, Turkey); the
                 # name is unknown here and takes its stated area (see ``_location``).
                 return None
-        return max(pool, key=lambda p: self._score(m, p, key, container, ctx_c, ctx_a))
+        elif self.focus_strong and self.focus_country and FOCUS_POOL:
+            # A place abroad needs evidence of its own (its country named in the text, a
+            # stated area): without it, the focus country's namesake is meant ("the Paris
+            # police chief ... sheriff's deputies").
+            home = [p for p in pool if p.country_code in (self.focus_country, None)
+                    or p.feature in ("PCLI", "RGN") or p.country_code in self._named_countries]
+            if home:
+                pool = home
+        w = self.weights
+        feats = [self.features(m, p, key, container, ctx_c, ctx_a) for p in pool]
+        scored = [(sum(w.get(n, 0.0) * v for n, v in f.items()), p, f)
+                  for p, f in zip(pool, feats, strict=True)]
+        # Stable: among equal scores the first candidate wins, as ``max`` picked it.
+        scored.sort(key=lambda t: -t[0])
+        m.ranked = [(score, p) for score, p, _ in scored]
+        m.top_features = scored[0][2]
+        return m.ranked[0][1]
 
     def _street_town(self, m: Mention, area: Place | None, chosen: list[Place | None]
                      ) -> Place | None:
         """For an unknown street or neighbourhood name, the document's one town (inside
         ``area`` when an area is stated), else None."""
         last = m.text.rsplit(None, 1)[-1].strip(".").casefold() if m.text.split() else ""
-        if last not in self.street_words:
+        if last not in self.street_words and not self._town_part_name(normalize(m.text)):
             return None
         towns = {p.row: p for p in chosen if p is not None and not p.is_area
                  and p.lat is not None and (area is None or _inside(area, p))}
-        return next(iter(towns.values())) if len(towns) == 1 else None
+        focus = self.focus_admin1
+        if len(towns) == 1:
+            town = next(iter(towns.values()))
+            # The one town of a story, unless the outlet's town lies elsewhere ("a Chicago
+            # boy killed on the West Side", a Brooklyn mentioned in passing).
+            if focus is None or self.focus_city is None or (
+                    town.country_code, town.admin1_code) == focus:
+                return town
+        city = self.focus_city  # the outlet's or the dateline's town
+        if city is not None and (area is None or _inside(area, city)) and (
+                not towns or city.row in towns):
+            return city
+        return None
 
     def _location(self, m: Mention, place: Place | None, chosen: list[Place | None],
                   mentions: list[Mention]) -> dict[str, Any]:
@@ -521,6 +865,21 @@ TOWN_PARTS_POPULATION = 100_000
 LIST_CITY_POPULATION = 100_000
 
 
+#: Features added after the shipped ranker was trained: they keep their hand-set weights
+#: until the ranker is retrained with them.
+FOCUS_FEATURES = ("outlet_admin1", "outlet_country", "outside_focus_country",
+                  "outside_focus_admin1", "near_focus_city")
+
+
+def _shipped_weights() -> dict[str, float]:
+    """The learned ranker's weights (else the hand-set ones), with the hand-set weight of
+    any focus feature the model file does not know."""
+    learned = ranker_weights()
+    if learned is None:
+        return dict(HAND_WEIGHTS)
+    return {**{f: HAND_WEIGHTS[f] for f in FOCUS_FEATURES if f not in learned}, **learned}
+
+
 def _news_sense(pool: list[Place], key: str) -> list[Place]:
     """The candidates without the admin1 areas that share the name with their own country's
     capital: news means the capital by "Washington" or "Kiev" unless the text says the
@@ -545,12 +904,7 @@ def _inside(area: Place, p: Place) -> bool:
     return False
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
-        math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+_km = km
 
 
 def _admin1_votes(mentions: list[Mention]) -> dict[tuple[str, str], float]:

@@ -21,6 +21,7 @@ from wirewatch.api import Document, RecordCallback, extract_records
 from wirewatch.run import RunStats, extract_stream
 from wirewatch.store import schema
 from wirewatch.store.database import IngestStats, Store, open_store
+from wirewatch.store.outlet_places import with_outlet_places
 from wirewatch.store.records import text_sha256
 
 
@@ -54,6 +55,8 @@ def ingest(documents: Iterable[Document], db: str, country: str | None = None,
             return store.add_records(records, batch_size=batch_size)
         fresh = unstored(store, documents, skipped, chunk=max(batch_size, 1),
                          on_skipped=on_skipped)
+        # Each outlet's stored history places its new reports (a local station's area).
+        fresh = with_outlet_places(store.engine, fresh)
         first = next(fresh, None)
         if first is None:  # all stored already: not even the pipeline is loaded
             return skipped
