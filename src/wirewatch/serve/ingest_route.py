@@ -7,10 +7,10 @@ parameter, so FastAPI reads nothing first); the body is then read up to the desk
 checked here. Values the CLI repairs are repaired here too, not refused: lone surrogates
 become U+FFFD and an integer id is its digits; the lengths of ids, titles, URLs and outlets
 follow the contract's one set of limits (``contract.limits``), applied by the readers as for
-``wirewatch ingest``. Extraction runs in a worker process (``serve.extraction``), so reads
-stay fast while documents are processed; a document that fails gets its error in the
-response and the rest are stored. One store write runs at a time, since the store's
-in-memory merge index is not shared between threads.
+``wirewatch ingest``. Extraction and the store write run in a worker process
+(``serve.extraction``), so reads stay fast while documents are processed; a document that
+fails gets its error in the response and the rest are stored. One store write runs at a
+time, since the store's in-memory merge index is not shared between threads.
 """
 
 from __future__ import annotations
@@ -108,6 +108,8 @@ async def ingest_documents(request: Request) -> dict[str, Any]:
     body = await read_body(request, request.app.state.max_body_bytes)
     documents = parse_documents(body)
     rows = [{**doc.model_dump(exclude_none=True), "id": str(doc.id)} for doc in documents]
-    records, errors = await request.app.state.extractor.extract(rows)
-    stats = await run_in_threadpool(_store, request.app.state.store, records)
+    store = request.app.state.store
+    stats, records, errors = await request.app.state.extractor.ingest(store, rows)
+    if stats is None:
+        stats = await run_in_threadpool(_store, store, records)
     return {**stats, "failed": errors}

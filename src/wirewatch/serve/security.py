@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from wirewatch.contract.limits import MAX_URL_CHARS
 
@@ -159,9 +160,13 @@ async def read_body(request: Any, limit: int) -> bytes:
     Content-Length said)."""
     parts: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(limit)
-        parts.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(limit)
+            parts.append(chunk)
+    except ClientDisconnect:  # nobody is left to answer; no traceback in the server's log
+        raise StarletteHTTPException(400, "the client disconnected before sending the body"
+                                     ) from None
     return b"".join(parts)
