@@ -129,7 +129,8 @@ def _opener(dog: _Watchdog) -> urllib.request.OpenerDirector:
             return self.do_open(https_conn, req, context=self._context)
 
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.UnknownHandler(), Http(), Https(), _Redirects(),
+    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), Http(),
+                    Https(), _Redirects(),
                     urllib.request.HTTPDefaultErrorHandler(),
                     urllib.request.HTTPErrorProcessor()):
         opener.add_handler(handler)

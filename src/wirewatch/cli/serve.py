@@ -20,6 +20,9 @@ def serve(
         "--write-token", envvar="WIREWATCH_WRITE_TOKEN",
         help="Accept POST /api/documents from requests bearing this token (default: "
              "read-only).")] = None,
+    max_body_mb: Annotated[float, typer.Option(
+        "--max-body-mb", min=0.001, max=4096,
+        help="Refuse request bodies larger than this many megabytes (MiB).")] = 32.0,
 ) -> None:
     """Open the analyst's desk: incidents, map, timeline, documents and actors in a browser,
     and a REST API (OpenAPI spec at /api/openapi.json)."""
@@ -31,7 +34,7 @@ def serve(
     from wirewatch.serve.app import create_app
 
     require_database(db)
-    app = create_app(db, write_token=write_token)
+    app = create_app(db, write_token=write_token, max_body_bytes=int(max_body_mb * (1 << 20)))
     mode = "read-write (token required)" if write_token else "read-only"
     err_console.print(f"wirewatch desk on http://{host}:{port}/ ({mode}) - {db}")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -12,13 +12,19 @@ serialised as UTF-8 JSON, stored in SQLite and PostgreSQL, and used in date arit
 - other integers outside a signed 64-bit column and floats that JSON cannot write (NaN,
   infinity) become null with a note;
 - dates: a value that is not a real calendar date in the years 0001..9999 is refused
-  (null) with a note.
+  (null) with a note;
+- a document's identifying fields have one set of lengths (:data:`FIELD_LIMITS`), applied
+  alike by the CLI, the API, the store and the exports (:func:`limit_field`): a longer id is
+  shortened with a hash that keeps it unique, a longer title or outlet is cut, a longer URL
+  or language tag is dropped, each with a note; no CSV cell exceeds a spreadsheet's
+  32,767 characters (:func:`limit_cell`).
 
 Pure functions over plain dicts; nothing here imports the rest of wirewatch.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -39,6 +45,23 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 #: How much of an offending value a note quotes.
 _QUOTE_CHARS = 80
 
+#: The longest id kept as it is (long enough for any URL used as an id).
+MAX_ID_CHARS = 8_192
+#: The longest URL kept (longer ones are dropped: a cut URL would lead elsewhere).
+MAX_URL_CHARS = 8_192
+#: The longest title kept whole.
+MAX_TITLE_CHARS = 2_000
+#: The longest outlet name kept whole.
+MAX_OUTLET_CHARS = 300
+#: The longest language tag kept (the store's column; tags in use are far shorter).
+MAX_LANGUAGE_CHARS = 16
+#: One set of limits for a document's identifying fields, whoever reads them.
+FIELD_LIMITS = {"id": MAX_ID_CHARS, "url": MAX_URL_CHARS, "title": MAX_TITLE_CHARS,
+                "outlet": MAX_OUTLET_CHARS, "language": MAX_LANGUAGE_CHARS}
+#: The most characters a spreadsheet cell holds (Excel's limit; Python's csv refuses more
+#: by default too).
+MAX_CELL_CHARS = 32_767
+
 #: Characters no UTF-8 JSON line or PostgreSQL text can carry.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 #: A run of 19 or more digits: possibly an integer beyond 64 bits.
@@ -56,6 +79,31 @@ def clean_string(value: str) -> tuple[str, int]:
         return value, 0
     cleaned, count = _UNSTORABLE.subn(REPLACEMENT, value)
     return cleaned, count
+
+
+def limit_field(field: str, value: str) -> tuple[str | None, str | None]:
+    """(value, note): ``value`` within :data:`FIELD_LIMITS` for ``field``, and what was done
+    to it (None when nothing). An id is cut and given 16 hex digits of its SHA-256, so two
+    long ids stay two; a URL or language tag is dropped; a title or outlet is cut."""
+    limit = FIELD_LIMITS.get(field)
+    if limit is None or len(value) <= limit:
+        return value, None
+    if field == "id":
+        digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:16]
+        return (value[:limit - 17] + "~" + digest,
+                f"id of {len(value):,} characters shortened to {limit:,} (a hash of the "
+                "whole id keeps it unique)")
+    if field in ("url", "language"):
+        return None, f"{field} of {len(value):,} characters dropped (limit {limit:,})"
+    return (value[:limit - 1] + "\u2026",
+            f"{field} of {len(value):,} characters cut to {limit:,}")
+
+
+def limit_cell(value: str) -> str:
+    """``value`` cut to :data:`MAX_CELL_CHARS` (ending in an ellipsis) when longer."""
+    if len(value) <= MAX_CELL_CHARS:
+        return value
+    return value[:MAX_CELL_CHARS - 1] + "\u2026"
 
 
 def is_calendar_date(value: object) -> bool:

@@ -19,6 +19,8 @@ import csv
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
+from wirewatch.contract.limits import MAX_CELL_CHARS, limit_cell
+
 #: OWASP's formula-starting characters, plus their full-width forms.
 FORMULA_STARTS = frozenset("=+-@\t\r" + "＝＋－＠")
 
@@ -34,10 +36,13 @@ def is_formula(text: str) -> bool:
 
 
 def safe_cell(value: Any) -> Any:
-    """``value`` with a leading ``'`` when it is text that would start a formula; anything
-    that is not text (numbers, booleans, None) unchanged."""
-    if isinstance(value, str) and is_formula(value):
-        return "'" + value
+    """``value`` with a leading ``'`` when it is text that would start a formula, and never
+    over a spreadsheet's 32,767 characters (``contract.limits.limit_cell``); anything that
+    is not text (numbers, booleans, None) unchanged."""
+    if isinstance(value, str):
+        value = limit_cell(value)
+        if is_formula(value):
+            return "'" + value[:MAX_CELL_CHARS - 1]
     return value
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
-from wirewatch.contract.limits import clean_string, quote
+from wirewatch.contract.limits import FIELD_LIMITS, clean_string, limit_field, quote
 from wirewatch.ingest.document import Document
 from wirewatch.knowledge.language import language_hints
 
@@ -139,7 +139,8 @@ def noise_share(sample: str) -> float:
 
 def clean_document(doc: Document) -> Document:
     """Replace what no output can carry (lone surrogates, NUL) in every string field with
-    U+FFFD, one character for one so offsets hold, and say so in a note."""
+    U+FFFD, one character for one so offsets hold, and say so in a note; hold the id, URL,
+    title, outlet and language to the contract's field limits (``limit_field``)."""
     replaced = 0
     for field in STRING_FIELDS:
         value = getattr(doc, field)
@@ -151,6 +152,13 @@ def clean_document(doc: Document) -> Document:
     if replaced:
         doc.add_note(f"{replaced} character(s) that cannot be stored (lone surrogates or NUL) "
                      "replaced with U+FFFD")
+    for field in FIELD_LIMITS:
+        value = getattr(doc, field)
+        if isinstance(value, str):
+            limited, note = limit_field(field, value)
+            if note:
+                setattr(doc, field, limited)
+                doc.add_note(note)
     return doc
 
 

@@ -13,11 +13,19 @@ from thinc.api import Config
 
 from wirewatch.ingest.checks import is_english
 from wirewatch.ingest.document import Document
+from wirewatch.nlp import long_runs
 from wirewatch.nlp.extensions import register_extensions
 from wirewatch.nlp.model import load_base_model
 from wirewatch.nlp.recase import normalize_for_nlp
 from wirewatch.pipeline.boundary import admit
-from wirewatch.pipeline.isolate import LONG_TEXT, StepFailed, parse_long, run_steps
+from wirewatch.pipeline.isolate import (
+    LONG_TEXT,
+    LONG_TOKENS,
+    StepFailed,
+    parse_dense,
+    parse_long,
+    run_steps,
+)
 
 #: The components' order and settings (spaCy's config format).
 CONFIG_FILE = "components.cfg"
@@ -96,7 +104,7 @@ def make_doc(nlp: Language, document: Document) -> Doc:
     """A Doc for ``document`` with its metadata set, ready for ``nlp.pipe``."""
     text = document.text or ""
     normalized = normalize_for_nlp(text)
-    return _with_metadata(nlp.make_doc(normalized), document, normalized)
+    return _with_metadata(long_runs.make_doc(nlp, normalized), document, normalized)
 
 
 def _with_metadata(doc: Doc, document: Document, normalized: str) -> Doc:
@@ -137,17 +145,24 @@ def _run_batch(nlp: Language, batch: list[Document]) -> Iterator[tuple[Document,
     todo = [d for d in batch if needs_nlp(d)]
     short = [d for d in todo if len(d.text or "") <= LONG_TEXT]
     unparsed = _gated(nlp, short)
-    short = [d for d in short if id(d) not in unparsed]
+    made: dict[int, Doc] = {}
+    for d in short:
+        if id(d) not in unparsed:
+            try:
+                made[id(d)] = make_doc(nlp, d)
+            except Exception:  # noqa: BLE001 - run alone below, where it gets its error
+                continue
+    piped = [d for d in short if id(d) in made and len(made[id(d)]) <= LONG_TOKENS]
     try:
-        docs = list(nlp.pipe(make_doc(nlp, d) for d in short))
-        done = {id(d): doc for d, doc in zip(short, docs, strict=True)}
+        docs = list(nlp.pipe(made[id(d)] for d in piped))
+        done = {id(d): doc for d, doc in zip(piped, docs, strict=True)}
     except Exception:  # noqa: BLE001 - isolate the failing document below
         done = {}
-        for d in short:
+        for d in piped:
             _run_alone(nlp, d, done)
     done.update(unparsed)
-    for d in todo:
-        if len(d.text or "") > LONG_TEXT:
+    for d in todo:  # long or dense texts, and any the tokenizer failed on
+        if id(d) not in done and d.error is None:
             _run_alone(nlp, d, done)
     for d in batch:
         yield d, done.get(id(d))
@@ -181,9 +196,13 @@ def _run_alone(nlp: Language, document: Document, done: dict[int, Doc]) -> None:
 
 def _parse_alone(nlp: Language, document: Document) -> Doc:
     text = document.text or ""
-    if len(text) <= LONG_TEXT:
-        return run_steps(nlp, make_doc(nlp, document))
     late = [name for name in late_components() if name in nlp.pipe_names]
     normalized = normalize_for_nlp(text)
+    if len(text) <= LONG_TEXT:
+        doc = make_doc(nlp, document)
+        if len(doc) <= LONG_TOKENS:
+            return run_steps(nlp, doc)
+        doc = _with_metadata(parse_dense(nlp, doc, late), document, normalized)
+        return run_steps(nlp, doc, late)
     doc = _with_metadata(parse_long(nlp, normalized, late), document, normalized)
     return run_steps(nlp, doc, late)

@@ -20,8 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from wirewatch.serve import api_routes, ingest_route, map_routes, page_routes, review_routes
 from wirewatch.serve.digest import DigestCache
 from wirewatch.serve.export_route import export_router
+from wirewatch.serve.extraction import Extractor
 from wirewatch.serve.params import plain_errors
-from wirewatch.serve.security import SecurityHeaders
+from wirewatch.serve.security import DEFAULT_MAX_BODY_BYTES, BodyLimit, SecurityHeaders
 from wirewatch.serve.templating import build_environment
 from wirewatch.store import Store, open_store
 
@@ -30,15 +31,19 @@ STATIC = Path(__file__).with_name("static")
 JSON_PREFIXES = ("/api", "/export")
 
 
-def create_app(db: str | Store, write_token: str | None = None) -> FastAPI:
+def create_app(db: str | Store, write_token: str | None = None,
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """The desk over ``db`` (a SQLite path, a database URL, or an open ``Store``, which the
-    app then does not close). ``write_token`` enables ``POST /api/documents``."""
+    app then does not close). ``write_token`` enables ``POST /api/documents``; no request
+    body over ``max_body_bytes`` is read."""
     store = db if isinstance(db, Store) else open_store(db)
+    extractor = Extractor()
     owned = not isinstance(db, Store)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        extractor.close()
         if owned:
             store.close()
 
@@ -50,7 +55,10 @@ def create_app(db: str | Store, write_token: str | None = None) -> FastAPI:
     app.state.write_token = write_token or None
     app.state.templates = build_environment()
     app.state.digests = DigestCache()
-    app.add_middleware(SecurityHeaders)
+    app.state.max_body_bytes = max_body_bytes
+    app.state.extractor = extractor
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # the outermost: every response carries the headers
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(api_routes.router)
     app.include_router(ingest_route.router)

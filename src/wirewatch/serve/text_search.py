@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wirewatch.store import Store
+from wirewatch.store.fts_query import SearchQueryError
 
 #: Most documents a text filter considers (best matches first).
 MAX_MATCHES = 5000
@@ -36,7 +37,7 @@ def search_documents(store: Store, query: str, limit: int = MAX_MATCHES) -> list
             break
         try:
             return store.search(attempt, limit=limit)
-        except sa.exc.DBAPIError:
+        except (sa.exc.DBAPIError, SearchQueryError):  # a query no engine can run finds nothing
             continue
     return []
 

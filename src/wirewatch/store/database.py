@@ -33,6 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from wirewatch.contract.limits import limit_field
 from wirewatch.extras import MissingExtra
 from wirewatch.store import dialect, schema
 from wirewatch.store.actors import link_actors
@@ -542,7 +543,7 @@ def _doc_id(record: Any) -> str | None:
         return None
     try:
         doc_id = storable_record({"id": record.get("id")})["id"]
-        return None if doc_id is None else str(doc_id)
+        return None if doc_id is None else limit_field("id", str(doc_id))[0]
     except (RecordError, ValueError):
         return None
 

@@ -89,6 +89,15 @@ def _term(text: str) -> Term | None:
     return Term(tuple(found), prefix)
 
 
+def _longest_token(text: str) -> int:
+    """The UTF-8 length of the longest run of token characters in ``text``."""
+    longest = current = 0
+    for char in text:
+        current = current + len(char.encode("utf-8", "replace")) if is_token_char(char) else 0
+        longest = max(longest, current)
+    return longest
+
+
 def parse(query: str) -> list[Term]:
     """The terms of a typed query, in order, without repeats (see the module docstring)."""
     query = unicodedata.normalize("NFC", query)  # é typed as e + accent is one letter
@@ -112,6 +121,10 @@ def parse(query: str) -> list[Term]:
         else:
             chunk.append(char)
     close()  # an unbalanced quote runs to the end
+    if not terms and (longest := _longest_token(query)) > MAX_TOKEN_BYTES:
+        raise SearchQueryError(
+            f"a word of {longest:,} bytes is longer than any word the index keeps "
+            f"({MAX_TOKEN_BYTES:,} bytes): no document can match it")
     if len(terms) > MAX_TERMS:
         raise SearchQueryError(
             f"the query has {len(terms)} separate terms; at most {MAX_TERMS} are searched")

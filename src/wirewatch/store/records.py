@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from wirewatch.contract.limits import limit_field
 from wirewatch.store.storable import TooDeep, needs_cleaning, storable
 
 #: The range of an ``integer`` column on PostgreSQL (SQLite's is wider).
@@ -119,6 +120,12 @@ def storable_record(record: dict[str, Any]) -> dict[str, Any]:
         raise RecordError(f"record is {err}") from err
 
 
+def _limited(field: str, value: str | None) -> str | None:
+    """``value`` within the contract's field limits (records written by other tools reach
+    the store without passing the readers)."""
+    return None if value is None else limit_field(field, value)[0]
+
+
 def document_rows(record: Any, now: dt.datetime) -> DocumentRows:
     """Build the rows for ``record``; raise ``RecordError`` for failed or malformed ones."""
     if not isinstance(record, dict):
@@ -143,13 +150,13 @@ def document_rows(record: Any, now: dt.datetime) -> DocumentRows:
     stored = {key: value for key, value in record.items() if key != "text"}
     rows = DocumentRows(
         document={
-            "doc_id": str(doc_id),
+            "doc_id": _limited("id", str(doc_id)),
             "text_sha256": sha.lower(),
-            "title": _str(record.get("title")),
-            "url": _str(record.get("url")),
-            "outlet": _str(record.get("outlet")),
+            "title": _limited("title", _str(record.get("title"))),
+            "url": _limited("url", _str(record.get("url"))),
+            "outlet": _limited("outlet", _str(record.get("outlet"))),
             "published": parse_date(record.get("published")),
-            "language": _str(record.get("language"), 16),
+            "language": _limited("language", _str(record.get("language"))),
             "text": text,
             "record_json": stored,
             "ingested_at": now,
