@@ -25,7 +25,8 @@ class EventsComponent:
                  roles_threshold: float | None, roles_model: str | None,
                  event_filter: bool, event_threshold: float | None,
                  event_model: str | None, roles_prune_on: str = "uncased",
-                 roles_encoder: bool = False) -> None:
+                 roles_encoder: bool = False, roles_head: bool = False,
+                 roles_actors_only: bool = True) -> None:
         register_extensions()
         self.extractor = EventExtractor()
         self.filter: EventFilter | None = None
@@ -35,7 +36,8 @@ class EventsComponent:
         if roles and (roles_model is not None or model_path().exists()):
             self.roles = RoleClassifier(threshold=roles_threshold, model=roles_model,
                                         prune=roles_prune, apply_to=roles_apply_to,
-                                        prune_on=roles_prune_on, encoder=roles_encoder)
+                                        prune_on=roles_prune_on, encoder=roles_encoder,
+                                        head=roles_head, actors_only=roles_actors_only)
 
     def __call__(self, doc: Doc) -> Doc:
         if skipped_by_gate(doc):  # the optional relevance gate found no cue (pipeline/gate.py)
@@ -55,7 +57,8 @@ class EventsComponent:
     default_config={"roles": True, "roles_apply_to": "all", "roles_prune_on": "uncased",
                     "roles_prune": 0.05,
                     "roles_threshold": None, "roles_model": None, "event_filter": True,
-                    "event_threshold": None, "event_model": None, "roles_encoder": False},
+                    "event_threshold": None, "event_model": None, "roles_encoder": False,
+                    "roles_head": False, "roles_actors_only": True},
     assigns=["doc._.ww_events"],
     requires=["token.dep", "token.lemma", "doc.ents", "doc._.ww_entities",
               "doc._.ww_token_entity", "doc._.ww_locations", "doc._.ww_times",
@@ -64,7 +67,8 @@ class EventsComponent:
 def make_events(nlp: Language, name: str, roles: bool, roles_apply_to: str,
                 roles_prune_on: str, roles_prune: float, roles_threshold: float | None,
                 roles_model: str | None, event_filter: bool, event_threshold: float | None,
-                event_model: str | None, roles_encoder: bool = False) -> EventsComponent:
+                event_model: str | None, roles_encoder: bool = False,
+                roles_head: bool = False, roles_actors_only: bool = True) -> EventsComponent:
     """``roles_apply_to``: where the role model adds fillers, "all" text (default; its
     features do not read letter case) or only "uncased" wire copy; ``roles_prune_on``: where
     it reads every role and prunes rule fillers, "uncased" (default: MUC-4's conventions,
@@ -73,7 +77,10 @@ def make_events(nlp: Language, name: str, roles: bool, roles_apply_to: str,
     whose probability in their role is below it;
     ``event_threshold`` overrides the filter's trained decision threshold;
     ``roles_encoder`` re-scores role candidates with the MiniLM encoder head when the
-    ``encoder`` extra is installed (else the linear model alone)."""
+    ``encoder`` extra is installed (else the linear model alone); ``roles_head`` mixes in
+    the argument head on the shared encoder (``extract/argument_head.py``) when its weights
+    are shipped; ``roles_actors_only`` drops agents and victims that cannot be actors
+    (``extract/actor_check.py``)."""
     return EventsComponent(roles, roles_apply_to, roles_prune, roles_threshold, roles_model,
                            event_filter, event_threshold, event_model, roles_prune_on,
-                           roles_encoder)
+                           roles_encoder, roles_head, roles_actors_only)
