@@ -32,10 +32,12 @@ RATES = ("date", "place", "killed", "injured", "victims")
 
 
 def kept_events(record: dict[str, Any], types: frozenset[str] | None = None) -> list[dict]:
-    """The events an analyst codes: actual, not generic (and of ``types`` when given)."""
+    """The events an analyst codes: actual, not generic, not accidental (an accidental
+    shooting is an incident but no political violence: out of violent counts and alarms),
+    and of ``types`` when given."""
     return [e for e in record.get("events") or []
             if e.get("factuality") == "actual" and not e.get("generic")
-            and (types is None or e.get("type") in types)]
+            and not e.get("accidental") and (types is None or e.get("type") in types)]
 
 
 def event_day(event: dict[str, Any]) -> str | None:

@@ -138,19 +138,32 @@ def _event_row(e: dict[str, Any]) -> dict[str, Any]:
             "time_basis": (e.get("time") or {}).get("basis")}
 
 
-def _doc_row(row: dict[str, Any], doc: Any) -> dict[str, Any]:
+def _doc_row(row: dict[str, Any], doc: Any, linear: Any) -> dict[str, Any]:
     from wirewatch.nlp.extensions import get_list
+    events = get_list(doc, "ww_events")
+    # the hashed linear filter's verdict on each candidate: the bake-off's other side
+    # (None: a candidate it does not judge; True/False: kept/dropped by the shipped filter)
+    kept: list[bool | None] = [None] * len(events)
+    if linear is not None:
+        from wirewatch.extract.event_filter import judged
+        survivors = {(e["trigger"]["start"], e["type"]) for e in linear.keep(doc, events)}
+        kept = [((e["trigger"]["start"], e["type"]) in survivors) if judged(e) else None
+                for e in events]
     sents = [(s.start_char, s.end_char) for s in doc.sents]
     numbers = [(t.idx, t.idx + len(t.text), t.text) for t in doc
                if t.like_num or t.ent_type_ == "CARDINAL"]
     return {"id": str(row["id"]), "text": doc.text, "published": row.get("published"),
             "meta": row.get("meta", {}), "sents": sents, "numbers": numbers,
-            "events": [_event_row(e) for e in get_list(doc, "ww_events")]}
+            "events": [dict(_event_row(e), linear_kept=k) for e, k in zip(events, kept,
+                                                                          strict=True)]}
 
 
 def extract(name: str, data: Path, cache: Path, log: Callable[[str], None] = print) -> Path:
     """Run the rules over one source into ``cache/<name>.jsonl`` (resuming); its path."""
     from wirewatch.api import Document, extract_docs
+    from wirewatch.extract.event_filter import EventFilter, model_path
+
+    linear = EventFilter() if model_path().exists() else None
 
     loader, cap = SOURCES[name]
     rows = _hash_order(list(loader(data)))
@@ -174,7 +187,7 @@ def extract(name: str, data: Path, cache: Path, log: Callable[[str], None] = pri
                                                                     event_filter=False),
                                                 strict=True), start=1):
             if doc is not None:
-                out.write(json.dumps(_doc_row(row, doc)) + "\n")
+                out.write(json.dumps(_doc_row(row, doc, linear)) + "\n")
                 out.flush()
             if n % 50 == 0:
                 log(f"{name}: {n}/{len(todo)} [{time.perf_counter() - t0:.0f} s]")
