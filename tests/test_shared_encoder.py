@@ -57,7 +57,15 @@ def _tasks(n: int = 24) -> dict[str, TaskData]:
                      "yes" if lab == "violent" else "no")])
         for i, (t, s, e, lab) in enumerate(rows)])
     token = TaskData("trig", "token", ["EV"], [Example(t, [(s, e, "EV")]) for t, s, e, _ in rows])
-    return {"kind": span, "attach": pair, "trig": token}
+    # two mentions read in two windows (text_b): the coreference shape
+    link = TaskData("link", "pair", ["same", "different"], [
+        Example(t, [((s, e), (s2, e2), "same" if lab == lab2 else "different")], text_b=t2)
+        for (t, s, e, lab), (t2, s2, e2, lab2) in zip(rows, rows[1:] + rows[:1], strict=True)])
+    kinds = ["news", "background", "statement", "accidental", "not_event"]
+    events = TaskData("events", "span", kinds, [
+        Example(t, [(s, e, "news" if lab == "violent" else "not_event")])
+        for t, s, e, lab in rows])
+    return {"kind": span, "attach": pair, "trig": token, "link": link, "events": events}
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +75,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     tmp = tmp_path_factory.mktemp("enc")
     tasks = _tasks()
     trunk, heads, stats = trainer.train(tasks, tmp / "work", epochs=1, batch_size=4,
-                                        max_steps=2, save_every=1, log=lambda s: None)
-    assert stats["windows"] == 8
+                                        max_steps=5, save_every=1, log=lambda s: None)
+    assert stats["windows"] == 20
     assert (tmp / "work" / "ckpt.pt").exists()
     sizes = trainer.export_trunk(trunk, tmp / "out", tmp / "work")
     assert sizes["int8_mb"] < sizes["fp32_mb"]
@@ -127,6 +135,11 @@ def test_cache_one_pass_per_window_and_heads_apply(exported) -> None:
     a = doc.text.index("two")
     x = pair_features(win, (a, a + 3), (s, s + 4))
     assert x.shape == (3 * DIM,) and attach.probs(np.stack([x, x])).shape == (2, 2)
+    # a pair across two windows reads span b in the second window
+    other = first[1]
+    r = doc.text.index("arrested")
+    y = pair_features(win, (s, s + 4), (r, r + 8), other)
+    assert np.allclose(y[DIM:2 * DIM], other.pool(r, r + 8)) and y[DIM:2 * DIM].any()
     trig = load_head_file(out / "heads" / "trig.npz")
     probs = trig.probs(win.hidden)
     assert probs.shape == (len(win.hidden), 3)
@@ -153,3 +166,36 @@ def test_cli_runs_a_registered_task(exported, tmp_path: Path, monkeypatch) -> No
     card = (tmp_path / "model" / "card.md").read_text()
     assert "synthetic_probe" in card and "check half" in card and "Parity" in card
     assert (tmp_path / "model" / "heads" / "synthetic_probe.npz").exists()
+
+
+def test_two_window_pairs_train_and_measure(exported) -> None:
+    out, tasks, _ = exported
+    enc = SharedEncoder(out / "trunk.int8.onnx", tokenizer_path())
+    found = trainer.measure(tasks["link"], enc, out / "heads" / "link.npz")
+    assert found["items"] == len(tasks["link"].examples)
+    assert 0.0 <= found["accuracy"] <= 1.0
+
+
+def test_event_heads_keep_drop_and_renumber(exported) -> None:
+    out, _, _ = exported
+    from wirewatch.api import Document, extract_docs
+    from wirewatch.extract.event_heads import EventHeads, judged
+
+    text = ("Gunmen shot dead two villagers in Kandahar on Monday, police said. "
+            "The company reported record sales and launched a new phone.")
+    _, doc = next(iter(extract_docs([Document(id="t", text=text)], event_filter=False)))
+    events = doc._.ww_events
+    assert any(judged(e) for e in events)
+    enc = load_shared_encoder(out)
+    kind = load_head_file(out / "heads" / "events.npz")
+    keep_all = EventHeads(enc, kind, None, keep_threshold=0.0).judge(doc, events)
+    assert [e["trigger"] for e in keep_all] == [e["trigger"] for e in events]
+    assert [e["id"] for e in keep_all] == [f"v{n}" for n in range(1, len(events) + 1)]
+    assert all("confidence" in e for e, o in zip(keep_all, events, strict=True) if judged(o))
+    drop = EventHeads(enc, kind, None, keep_threshold=1.01).judge(doc, events)
+    # judged candidates go unless strong evidence vouches for them (a weapon, two dead)
+    from wirewatch.extract.event_features import entity_kinds
+    from wirewatch.extract.event_filter import strong_evidence
+    kinds = entity_kinds(doc)
+    assert all(not judged(e) or strong_evidence(doc, e, kinds) for e in drop)
+    assert sum(1 for e in drop if not judged(e)) == sum(1 for e in events if not judged(e))

@@ -8,6 +8,10 @@ judged candidate's sentence once (cached on the Doc, shared with every other hea
   ``accidental`` or ``not_event``: news is kept (its probability as confidence), an accident
   is kept with ``"accidental": true``, the rest are dropped (a candidate the head calls
   ``not_event`` is still kept on strong evidence, as with the linear filter);
+- the ``coref`` head reads two kept violent events' triggers, each in its own sentence
+  window, and folds the later into the earlier when they are the same incident (its trigger
+  and sentence become mentions; each figure the larger of the two, tolls rising as reports
+  update);
 - the ``casualties`` head reads each figure the rules attached (the number word in its
   sentence, paired with the nearest candidate trigger there) as killed / injured / arrested /
   kidnapped / none: a figure it reads as none (an age, a count of previous arrests, another
@@ -68,9 +72,11 @@ class EventHeads:
     """The event-kind and casualty heads over the shared encoder."""
 
     def __init__(self, encoder: SharedEncoder, kind: Head, casualties: Head | None,
-                 keep_threshold: float = 0.5, none_threshold: float = 0.5) -> None:
-        self.encoder, self.kind, self.casualties = encoder, kind, casualties
+                 keep_threshold: float = 0.5, none_threshold: float = 0.5,
+                 coref: Head | None = None, same_threshold: float = 0.5) -> None:
+        self.encoder, self.kind, self.casualties, self.coref = encoder, kind, casualties, coref
         self.keep_threshold, self.none_threshold = keep_threshold, none_threshold
+        self.same_threshold = same_threshold
 
     @classmethod
     def load(cls, keep_threshold: float | None = None) -> EventHeads | None:
@@ -82,7 +88,7 @@ class EventHeads:
         threshold = keep_threshold if keep_threshold is not None else float(
             kind.meta.get("threshold", 0.5))
         return cls(encoder, kind, load_head("casualties") if has_head("casualties") else None,
-                   threshold)
+                   threshold, coref=load_head("coref") if has_head("coref") else None)
 
     def judge(self, doc: Doc, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The events kept (renumbered v1, v2, ...), figures checked by the casualty head."""
@@ -120,6 +126,8 @@ class EventHeads:
                     kept.append(event)
         if self.casualties is not None:
             kept = [self.check_figures(doc, e, events) for e in kept]
+        if self.coref is not None:
+            kept = self.fold(doc, kept)
         return [{**e, "id": f"v{n}"} for n, e in enumerate(kept, start=1)]
 
     def check_figures(self, doc: Doc, event: dict[str, Any], candidates: list[dict[str, Any]]
@@ -163,6 +171,50 @@ class EventHeads:
             new["spans"] = []
             new["victim_kind"] = cas.get("victim_kind") if new.get("killed") else None
         return {**event, "casualties": new}
+
+    def fold(self, doc: Doc, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One event per incident: each violent event the coref head reads as the same
+        incident as an earlier kept one is folded into it."""
+        violent = [i for i, e in enumerate(events) if e["type"] in ("ASSAULT", "FIGHT")
+                   and e["factuality"] == "actual" and not e.get("generic")]
+        if len(violent) < 2 or self.coref is None:
+            return events
+        sents = {i: _sentence(doc, events[i]["trigger"]["start"]) for i in violent}
+        violent = [i for i in violent if sents[i] is not None]
+        wins = dict(zip(violent, self.encoder.encode(doc, [sents[i] for i in violent]),  # type: ignore[misc]
+                        strict=True))
+        same = self.coref.labels.index("same")
+        into: dict[int, int] = {}
+        for j_pos, j in enumerate(violent):
+            for i in violent[:j_pos]:
+                if i in into:
+                    continue
+                a, b = events[i]["trigger"], events[j]["trigger"]
+                x = pair_features(wins[i], (a["start"], a["end"]), (b["start"], b["end"]),
+                                  wins[j])
+                if float(self.coref.probs(x)[same]) >= self.same_threshold:
+                    into[j] = i
+                    break
+        if not into:
+            return events
+        merged = {i: dict(e) for i, e in enumerate(events)}
+        for j, i in sorted(into.items()):
+            target, other = merged[i], events[j]
+            target["mentions"] = [*(target.get("mentions") or []), other["trigger"],
+                                  *(other.get("mentions") or [])]
+            extra = [*(target.get("evidence_extra") or []), other["evidence"]]
+            target["evidence_extra"] = [x for n, x in enumerate(extra)
+                                        if x != target["evidence"] and x not in extra[:n]]
+            mine, theirs = target.get("casualties") or {}, other.get("casualties") or {}
+            if mine or theirs:
+                cas = dict(mine)
+                for slot in SLOTS:
+                    values = [v for v in (mine.get(slot), theirs.get(slot)) if isinstance(v, int)]
+                    cas[slot] = max(values) if values else None
+                cas["spans"] = [*(mine.get("spans") or []), *(theirs.get("spans") or [])]
+                cas["victim_kind"] = mine.get("victim_kind") or theirs.get("victim_kind")
+                target["casualties"] = cas
+        return [merged[i] for i in range(len(events)) if i not in into]
 
     @staticmethod
     def _number_in(doc: Doc, spans: list[dict[str, Any]], value: int

@@ -79,9 +79,11 @@ def span_features(window: Window, start: int, end: int) -> np.ndarray:
     return window.pool(start, end)
 
 
-def pair_features(window: Window, a: tuple[int, int], b: tuple[int, int]) -> np.ndarray:
-    """A pair head's input: ``[pool a, pool b, pool a * pool b]``."""
-    va, vb = window.pool(*a), window.pool(*b)
+def pair_features(window: Window, a: tuple[int, int], b: tuple[int, int],
+                  window_b: Window | None = None) -> np.ndarray:
+    """A pair head's input: ``[pool a, pool b, pool a * pool b]``; span b is read in
+    ``window_b`` when given (two mentions in different sentences)."""
+    va, vb = window.pool(*a), (window_b or window).pool(*b)
     return np.concatenate([va, vb, va * vb])
 
 

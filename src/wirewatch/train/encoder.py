@@ -197,8 +197,14 @@ def _piece_mask(offsets: np.ndarray, start: int, end: int) -> np.ndarray:
 def make_batch(task: TaskData, examples: list[Example], lower: list[bool], tokenizer: Any
                ) -> dict[str, Any] | None:
     """Tensors for one batch of one task's windows; None when no item survives truncation."""
-    texts = [ex.text.lower() if low and _lower_ok(ex.text) else ex.text
-             for ex, low in zip(examples, lower, strict=True)]
+    texts: list[str] = []
+    rows_of: list[tuple[int, int]] = []  # each example's row, and its second text's row
+    for ex, low in zip(examples, lower, strict=True):
+        for text in (ex.text, ex.text_b):
+            if text is not None:
+                texts.append(text.lower() if low and _lower_ok(text) else text)
+        n = len(texts)
+        rows_of.append((n - 2, n - 1) if ex.text_b is not None else (n - 1, n - 1))
     encs = tokenizer.encode_batch(texts)
     length = max(len(e.ids) for e in encs)
     ids = np.zeros((len(encs), length), np.int64)
@@ -211,7 +217,7 @@ def make_batch(task: TaskData, examples: list[Example], lower: list[bool], token
     if task.kind == "token":
         target = np.full((len(encs), length), -100, np.int64)
         weight = np.zeros((len(encs), length), np.float32)
-        for row, (e, ex) in enumerate(zip(encs, examples, strict=True)):
+        for row, e, ex in zip(range(len(encs)), encs, examples, strict=True):
             offsets = np.asarray(e.offsets, np.int64).reshape(-1, 2)
             real = offsets[:, 1] > offsets[:, 0]
             target[row, :len(e.ids)][real] = 0
@@ -227,12 +233,14 @@ def make_batch(task: TaskData, examples: list[Example], lower: list[bool], token
     pools: list[list[np.ndarray]] = [[], []]
     targets: list[int] = []
     weights: list[float] = []
-    for row, (e, ex) in enumerate(zip(encs, examples, strict=True)):
-        offsets = np.asarray(e.offsets, np.int64).reshape(-1, 2)
+    offsets_of = [np.asarray(e.offsets, np.int64).reshape(-1, 2) for e in encs]
+    for (row_a, row_b), ex in zip(rows_of, examples, strict=True):
         for item in ex.items:
-            spans = [item[:2]] if task.kind == "span" else [item[0], item[1]]
+            spans = [(item[:2], row_a)] if task.kind == "span" else \
+                [(item[0], row_a), (item[1], row_b)]
             rows = []
-            for start, end in spans:
+            for (start, end), row in spans:
+                offsets = offsets_of[row]
                 sel = np.zeros(length * len(encs), np.float32)
                 m = _piece_mask(offsets, start, end)
                 if not m.any():
@@ -468,9 +476,15 @@ def measure(task: TaskData, encoder: SharedEncoder, head_path: Path, lower: bool
     gold: list[str] = []
     pred: list[str] = []
     tp = n_pred = n_gold = 0
+    seconds = [(ex.text_b.lower() if lower and _lower_ok(ex.text_b) else ex.text_b)
+               if ex.text_b is not None else None for ex in task.examples]
     for b in range(0, len(texts), 64):
-        for ex, win in zip(task.examples[b:b + 64], _windows(encoder, texts[b:b + 64]),
-                           strict=True):
+        chunk = texts[b:b + 64]
+        extra = [t for t in seconds[b:b + 64] if t is not None]
+        wins = _windows(encoder, chunk + extra)
+        second = iter(wins[len(chunk):])
+        for ex, win in zip(task.examples[b:b + 64], wins[:len(chunk)], strict=True):
+            win_b = next(second) if ex.text_b is not None else win
             if task.kind == "token":
                 found = set(decode_bio(win, head.probs(win.hidden), head.labels))
                 want = {(s, e, lab) for s, e, lab in ex.items if win.covers(s, e)}
@@ -483,9 +497,9 @@ def measure(task: TaskData, encoder: SharedEncoder, head_path: Path, lower: bool
                         continue
                     x = span_features(win, item[0], item[1])
                 else:
-                    if not (win.covers(*item[0]) and win.covers(*item[1])):
+                    if not (win.covers(*item[0]) and win_b.covers(*item[1])):
                         continue
-                    x = pair_features(win, tuple(item[0]), tuple(item[1]))
+                    x = pair_features(win, tuple(item[0]), tuple(item[1]), win_b)
                 gold.append(item[-1])
                 pred.append(head.label_of(x)[0])
     if task.kind == "token":

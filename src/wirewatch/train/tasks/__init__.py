@@ -10,7 +10,9 @@ labelled items of one of three kinds:
   word piece B-label / I-label / O;
 - ``span``: items ``(start, end, label)``; the head classifies the span's pooled pieces;
 - ``pair``: items ``((a_start, a_end), (b_start, b_end), label)``; the head classifies
-  ``[pool a, pool b, pool a * pool b]``.
+  ``[pool a, pool b, pool a * pool b]``. With ``text_b`` set, span b lies in that second
+  window (two sentences read apart, e.g. two mentions of one incident; at run time
+  ``pair_features(window_a, a, b, window_b)``).
 
 A module may also define ``CARD``: the lines of the model card about its data (sources,
 provenance, terms of use, how labels are derived). Nothing here imports torch.
@@ -32,6 +34,7 @@ class Example:
     items: list[Any]
     doc: str = ""
     weight: float = 1.0
+    text_b: str | None = None
 
 
 @dataclass

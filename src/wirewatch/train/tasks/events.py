@@ -163,3 +163,57 @@ def build(data_dir: Path, part: str, cache: Path) -> TaskData:
             for (s, e), items in by_sentence.items():
                 examples.append(Example(doc["text"][s:e], items, doc=f"{source}:{doc['id']}"))
     return TaskData("events", "span", LABELS, examples, CARD)
+
+
+def bakeoff(data_dir: Path, cache: Path, model: Path) -> dict[str, Any]:
+    """The keep/drop decision on the check halves' candidates (keep = news or accidental),
+    the hashed linear filter (its verdict cached with the candidates) against the encoder
+    head, per source: accuracy, and precision/recall of keeping."""
+    from wirewatch.nlp.shared_encoder import (
+        TRUNK_FILE,
+        SharedEncoder,
+        Window,
+        load_head_file,
+        span_features,
+        tokenizer_path,
+    )
+
+    tok = tokenizer_path()
+    assert tok is not None
+    encoder = SharedEncoder(model / TRUNK_FILE, tok)
+    head = load_head_file(model / "heads" / "events.npz")
+    keep_cols = [head.labels.index(x) for x in ("news", "accidental")]
+    threshold = float(head.meta.get("threshold", 0.5))
+    context = {"dates": _gvc_dates(data_dir), "mentions": _gvc_mentions(data_dir, "check")}
+    out: dict[str, Any] = {}
+    for source in CHECK_SOURCES:
+        rows = []
+        for doc in source_docs(source, data_dir, cache / "candidates"):
+            for event in judged_candidates(doc):
+                s, e = sentence_of(doc, event["trigger"]["start"])
+                label = label_candidate(source, doc, event, doc["text"][s:e], context)
+                if label is None or event.get("linear_kept") is None and \
+                        event["type"] in ("ASSAULT", "FIGHT", "PROTEST"):
+                    continue
+                rows.append((doc["text"][s:e], event, label, s))
+        if not rows:
+            continue
+        found = encoder.run_texts([r[0] for r in rows])
+        tally: dict[str, list[int]] = {"linear": [0, 0, 0, 0], "encoder": [0, 0, 0, 0]}
+        for (text, event, label, s), (hidden, offsets) in zip(rows, found, strict=True):
+            win = Window(0, len(text), hidden, offsets)
+            t = event["trigger"]
+            p = head.probs(span_features(win, t["start"] - s, t["end"] - s))
+            gold = label in ("news", "accidental")
+            linear = event.get("linear_kept")
+            for name, kept in (("linear", True if linear is None else bool(linear)),
+                               ("encoder", float(p[keep_cols].sum()) >= threshold)):
+                tally[name][0] += int(kept == gold)
+                tally[name][1] += int(kept and gold)
+                tally[name][2] += int(kept)
+                tally[name][3] += int(gold)
+        out[source] = {"candidates": len(rows), "gold_keep": tally["linear"][3]} | {
+            name: {"accuracy": round(a / len(rows), 3), "keep_precision": round(tp / max(k, 1), 3),
+                   "keep_recall": round(tp / max(g, 1), 3)}
+            for name, (a, tp, k, g) in tally.items()}
+    return out
