@@ -251,3 +251,34 @@ def test_tasks_build_from_shared_data(shared_dir, tmp_path) -> None:
     for ex in task.examples[:200]:
         for s, e, _ in ex.items:
             assert 0 <= s < e <= len(ex.text)
+
+
+def test_uncased_path_keeps_every_offset() -> None:
+    from wirewatch.eval.common import in_casing
+
+    text = "Gunmen killed İbrahim Özal in Ankara, officials SAID."
+    low = in_casing(text, "uncased")
+    assert len(low) == len(text) and low.startswith("gunmen killed ")
+    assert low[text.index("Ankara"):][:6] == "ankara"
+    assert in_casing(text, "cased") == text
+    with pytest.raises(ValueError):
+        in_casing(text, "recased")
+
+
+def test_only_sentences_with_a_cue_candidate_are_read(base_nlp) -> None:
+    from wirewatch.extract.claims import ClaimFinder
+
+    finder = ClaimFinder(learned=False)
+    doc = base_nlp("Markets were calm on Monday. The minister said prices would fall. "
+                   "Trading closed early: a holiday.")
+    assert [s.text for s in finder._cue_sentences(doc)] == [
+        "The minister said prices would fall.", "Trading closed early: a holiday."]
+
+
+def test_victims_named_away_from_the_trigger(analyse) -> None:
+    record = analyse("A woman and her son were shot dead in a home on Tuesday. Police "
+                     "identified the woman as Sara Atkinson, 41, and her 5-year-old son "
+                     "Kenny Kreuscher. Police say Chet Hockman died from a gunshot wound.")
+    victims = {a["span"]["text"] for e in record["events"] for a in e["arguments"]
+               if a["role"] == "victim"}
+    assert {"Sara Atkinson", "Kenny Kreuscher", "Chet Hockman"} <= victims

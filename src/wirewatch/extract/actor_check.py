@@ -27,9 +27,10 @@ PRONOUNS = frozenset({"who", "whom", "whose", "which", "that", "they", "them", "
                       "he", "him", "his", "she", "her", "it", "its", "we", "us", "i", "me",
                       "you", "this", "these", "those", "one", "someone", "somebody",
                       "anyone", "anybody", "everyone", "himself", "herself", "themselves"})
-#: Entity labels that never act nor suffer as people do.
+#: Entity labels that never act nor suffer as people do (not WORK_OF_ART, PRODUCT or LAW:
+#: on recased copy the tagger gives those to groups, "the Extraditables").
 _NOT_ACTOR_ENTS = frozenset({"EVENT", "FAC", "LOC", "DATE", "TIME", "MONEY", "PERCENT",
-                             "QUANTITY", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
+                             "QUANTITY"})
 #: Last words of newspaper and broadcaster names.
 OUTLET_WORDS = frozenset({"tribune", "times", "post", "herald", "journal", "gazette",
                           "telegraph", "chronicle", "courier", "observer", "examiner",
@@ -72,6 +73,17 @@ def _mute_heads() -> frozenset[str]:
     return frozenset(load_cues().mute_sources) | frozenset(weapon_lemmas())
 
 
+def _resolved_place(span: Span) -> bool:
+    """The places component resolved (part of) this phrase to a gazetteer place: a name the
+    tagger calls GPE but no gazetteer knows ("Oqueli") is more likely a person's."""
+    doc = span.doc
+    locations = doc._.ww_locations if doc.has_extension("ww_locations") else None
+    if locations is None:
+        return True  # no places component ran: trust the tagger
+    return any(loc["span"]["start"] < span.end_char and span.start_char < loc["span"]["end"]
+               for loc in locations)
+
+
 def _clean(text: str) -> str:
     words = text.lower().replace("\u2019", "'").split()
     while words and words[0] in ("the", "a", "an"):
@@ -102,7 +114,7 @@ def not_an_actor(span: Span, role: str, entity: dict[str, Any] | None = None) ->
         return "event"
     if root.ent_type_ in _NOT_ACTOR_ENTS:
         return "place" if root.ent_type_ in ("FAC", "LOC") else "thing"
-    if root.ent_type_ == "GPE" and kind not in _ACTOR_KINDS:
+    if root.ent_type_ == "GPE" and kind not in _ACTOR_KINDS and _resolved_place(span):
         if role == "victim" or text not in _country_names():
             return "place"
     if root.pos_ in ("NOUN", "PROPN") and root.ent_type_ not in ("PERSON", "ORG", "NORP"):

@@ -31,6 +31,7 @@ from wirewatch.extract.argument_head import LABELS as HEAD_LABELS
 from wirewatch.extract.argument_head import ArgumentHead, load_argument_head
 from wirewatch.extract.role_encoder import load_head
 from wirewatch.extract.role_features import CLASSES, N_FEATURES, Candidate, candidates
+from wirewatch.extract.victim_names import add_named_victims
 from wirewatch.knowledge import data_file
 from wirewatch.nlp.casing import is_uncased
 from wirewatch.nlp.extensions import get_list, register_extensions
@@ -103,8 +104,8 @@ class RoleClassifier:
                  cased_roles: tuple[str, ...] = CASED_ROLES, encoder: bool = False,
                  encoder_model: str | None = None, encoder_floor: float = ENCODER_FLOOR,
                  head: bool = False, head_mix: float = HEAD_MIX,
-                 head_threshold: float | None = HEAD_THRESHOLD, actors_only: bool = True
-                 ) -> None:
+                 head_threshold: float | None = HEAD_THRESHOLD, actors_only: bool = True,
+                 named_victims: bool = True) -> None:
         for name, value in (("apply_to", apply_to), ("prune_on", prune_on)):
             if value not in SCOPES:
                 raise ValueError(f"{name} must be 'uncased' or 'all', not {value!r}")
@@ -123,6 +124,8 @@ class RoleClassifier:
             default = head_threshold
         self.threshold = default if threshold is None else threshold
         self.actors_only = actors_only
+        #: person names stated as victims away from the trigger (``victim_names``)
+        self.named_victims = named_victims
         self.prune = prune
         self.drop_unscored = True
         self.replace_boundary = True
@@ -138,6 +141,7 @@ class RoleClassifier:
         reader.drop_unscored, reader.replace_boundary = True, True
         reader.head, reader.encoder_floor = None, ENCODER_FLOOR
         reader.arg_head, reader.head_mix, reader.actors_only = None, HEAD_MIX, True
+        reader.named_victims = True
         return reader
 
     def _probabilities(self, doc: Doc, cands: list[Candidate], events: list[dict]
@@ -226,11 +230,15 @@ class RoleClassifier:
                 "span": span, "score": round(top, 3)})
         if self.actors_only:
             drop_non_actors(doc, events, entities)
-        if not full:
-            return
-        for event in events:  # rule arguments the model finds implausible in their role
-            event["arguments"] = [a for a in event["arguments"]
-                                  if self._plausible(doc, role_prob, head_prob, chosen, a)]
+        if full:
+            for event in events:  # rule arguments the model finds implausible in their role
+                event["arguments"] = [a for a in event["arguments"]
+                                      if self._plausible(doc, role_prob, head_prob, chosen, a)]
+        if self.named_victims and not uncased:
+            # on uncased wire copy MUC-4's conventions hold (no victim of an incident the
+            # key does not code): there the named victims cost 2.1 Victim F1 on the tune
+            # half; on the same documents recased they add 0.8, on GVC news far more
+            add_named_victims(doc, events)
 
     def _plausible(self, doc: Doc, role_prob: dict[tuple[int, int], np.ndarray],
                    head_prob: dict[int, np.ndarray], chosen: dict[int, tuple[int, int]],
