@@ -335,11 +335,13 @@ def load_tasks(names: list[str], data: Path, part: str, cache: Path, max_example
 # ---------------------------------------------------------------------------- training
 def train(tasks: dict[str, TaskData], work: Path, epochs: int, batch_size: int = 16,
           lr: float = 5e-5, head_lr: float = 1e-3, save_every: int = 200, seed: int = 13,
-          device: str = "cpu", max_steps: int = 0, log: Any = print, freeze: int = 0
-          ) -> tuple[Trunk, dict[str, HeadNet], dict[str, Any]]:
+          device: str = "cpu", max_steps: int = 0, log: Any = print, freeze: int = 0,
+          max_minutes: float = 0.0) -> tuple[Trunk, dict[str, HeadNet], dict[str, Any]]:
     """Fine-tune the trunk and one head per task; resumes from ``work/ckpt.pt``.
     ``freeze`` keeps the embeddings and the first ``freeze`` layers as pretrained: their
-    backward pass is skipped (about 40% of a step on CPU at 3)."""
+    backward pass is skipped (about 40% of a step on CPU at 3). ``max_minutes`` stops
+    training (checkpointed) once that much training time is spent, so a run on a busy
+    machine still exports by its deadline; the card reports the steps done."""
     from tokenizers import Tokenizer
 
     torch.manual_seed(seed)
@@ -408,13 +410,19 @@ def train(tasks: dict[str, TaskData], work: Path, epochs: int, batch_size: int =
             losses = " ".join(f"{n} {np.mean(v[-25:]):.3f}" for n, v in sorted(running.items()))
             log(f"step {step + 1}/{len(steps)} epoch {epoch} {elapsed:.0f}s "
                 f"{stats['windows'] / max(elapsed, 1e-6):.1f} windows/s loss {losses}")
-        if (step + 1) % save_every == 0 or step + 1 == len(steps):
+        out_of_time = bool(max_minutes) and \
+            stats["seconds"] + time.perf_counter() - t0 > 60 * max_minutes
+        if (step + 1) % save_every == 0 or step + 1 == len(steps) or out_of_time:
             stats_now = dict(stats, seconds=stats["seconds"] + time.perf_counter() - t0)
             tmp = ckpt.with_suffix(".tmp")
             torch.save({"trunk": trunk.state_dict(), "heads": heads.state_dict(),
                         "opt": opt.state_dict(), "sched": sched.state_dict(), "done": step + 1,
                         "stats": stats_now, "signature": signature, "planned": len(steps)}, tmp)
             tmp.replace(ckpt)
+        if out_of_time:
+            log(f"time budget spent: stopping after step {step + 1} of {len(steps)}")
+            stats["stopped_at"] = step + 1
+            break
     stats["seconds"] += time.perf_counter() - t0
     trunk.eval()
     heads.eval()
@@ -555,8 +563,10 @@ def write_card(out: Path, tasks: dict[str, TaskData], metrics: dict[str, Any],
         "384 or 1152 inputs, 256 ReLU units, softmax). Run time: `nlp/shared_encoder.py` "
         "(onnxruntime, numpy; no torch).",
         f"- **Made by**: `python -m wirewatch.train.encoder {' '.join(argv)}` — "
-        f"{stats['steps']} steps, {stats['windows']} windows, {stats['seconds'] / 60:.1f} min "
-        f"on {stats.get('device', 'cpu')} ({stats.get('threads', '?')} threads); "
+        f"{stats.get('stopped_at', stats['steps'])} of {stats['steps']} planned steps, "
+        f"{stats['windows']} windows, {stats['seconds'] / 60:.1f} min "
+        f"on {stats.get('device', 'cpu')} ({stats.get('threads', '?')} threads, embeddings "
+        f"and {stats.get('freeze', 0)} lower layers frozen); "
         "AdamW (trunk 5e-5, heads 1e-3), linear warm-up and decay, batches of 16 windows of "
         "one task, each window as written or lower-cased.",
         f"- **Size**: trunk {sizes['int8_mb']:.1f} MB int8 (float32 export "
@@ -594,6 +604,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--save-every", type=int, default=200)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-minutes", type=float, default=0,
+                        help="stop training after this many minutes and export")
     parser.add_argument("--freeze-layers", type=int, default=0,
                         help="keep the embeddings and this many lower layers pretrained")
     parser.add_argument("--device", default="cpu")
@@ -612,6 +624,7 @@ def main(argv: list[str] | None = None) -> None:
     trunk, heads, stats = train(tasks, args.work, args.epochs, args.batch_size,
                                 save_every=args.save_every, seed=args.seed, device=args.device,
                                 max_steps=args.max_steps, freeze=args.freeze_layers,
+                                max_minutes=args.max_minutes,
                                 log=lambda s: print(s, flush=True))
     stats.update(device=args.device, threads=args.threads, freeze=args.freeze_layers)
     sizes = export_trunk(trunk, args.out, args.work)

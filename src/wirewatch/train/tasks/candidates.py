@@ -107,11 +107,11 @@ SOURCES: dict[str, tuple[Rows, int]] = {
     "gvc_train": (_gvc("train", None), 0),
     "gvc_dev_tune": (_gvc("dev", "tune"), 0),
     "ecb_train": (_ecb("train", None), 0),
-    "bbc_tune": (_bbc("tune", QUIET), 500),
+    "bbc_tune": (_bbc("tune", QUIET), 1000),
     "acled_tune": (_acled("tune"), 900),
     "muc4_train": (_muc("train"), 500),
     "gtd": (_gtd, 0),
-    "polnear": (_polnear, 150),
+    "polnear": (_polnear, 250),
     "wikievents_tune": (_wikievents("tune"), 0),
     # check halves: measured, never trained on
     "gvc_dev_check": (_gvc("dev", "check"), 0),

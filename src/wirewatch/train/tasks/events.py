@@ -140,7 +140,13 @@ def label_candidate(source: str, doc: dict[str, Any], event: dict[str, Any],
                 default = "news"
     if default is None:
         return None
-    return cue_label(sentence, trigger["text"], year) or default
+    cue = cue_label(sentence, trigger["text"], year)
+    if cue is None and default == "news" and event.get("time_basis") != "report":
+        # dated over a month before the report: history recalled, not the news
+        days = _days(event.get("time"), doc.get("published"))
+        if days is not None and days > 31 and str(event.get("time")) < str(doc["published"]):
+            return "background"
+    return cue or default
 
 
 def build(data_dir: Path, part: str, cache: Path) -> TaskData:
