@@ -32,13 +32,15 @@ PLACE_KM = 25.0
 RATES = ("date", "place", "killed", "injured", "victims")
 
 
-def kept_events(record: dict[str, Any], types: frozenset[str] | None = None) -> list[dict]:
-    """The events an analyst codes: actual, not generic, not accidental (an accidental
-    shooting is an incident but no political violence: out of violent counts and alarms),
-    and of ``types`` when given."""
+def kept_events(record: dict[str, Any], types: frozenset[str] | None = None,
+                accidental: bool = False) -> list[dict]:
+    """The events an analyst codes: actual, not generic, of ``types`` when given; accidental
+    shootings only with ``accidental`` (the Gun Violence Archive counts them; political
+    violence counts and alarms do not)."""
     return [e for e in record.get("events") or []
             if e.get("factuality") == "actual" and not e.get("generic")
-            and not e.get("accidental") and (types is None or e.get("type") in types)]
+            and (accidental or not e.get("accidental"))
+            and (types is None or e.get("type") in types)]
 
 
 def event_day(event: dict[str, Any]) -> str | None:
@@ -96,7 +98,7 @@ def score_article(record: dict[str, Any], incident: dict[str, Any], text: str | 
     """The protocol's checks for one article: booleans per rate (victims as counts). With
     the article's ``text``, also the named victims the article itself names (its surname
     is a word of the text) and how many of those were found."""
-    events = kept_events(record, VIOLENT_KEPT)
+    events = kept_events(record, VIOLENT_KEPT, accidental=True)  # GVA counts accidents
     point = incident.get("lat_long")
     surnames = named_victims(incident)
     victims = victim_texts(events)

@@ -15,7 +15,7 @@ judged candidate's sentence once (cached on the Doc, shared with every other hea
 - the ``casualties`` head reads each figure the rules attached (the number word in its
   sentence, paired with the nearest candidate trigger there) as killed / injured / arrested /
   kidnapped / none: a figure it reads as none (an age, a count of previous arrests, another
-  incident's toll) is removed, one it reads as another slot moves there when that slot is free.
+  incident's toll) is removed.
 
 Only sentences with a judged candidate are encoded, so documents without one cost nothing.
 """
@@ -29,7 +29,8 @@ import numpy as np
 from spacy.tokens import Doc
 
 from wirewatch.extract.event_features import entity_kinds
-from wirewatch.extract.event_filter import DOUBTED, strong_evidence
+from wirewatch.extract.event_filter import DOUBTED, EventFilter, strong_evidence
+from wirewatch.extract.event_filter import model_path as filter_path
 from wirewatch.nlp.shared_encoder import (
     Head,
     SharedEncoder,
@@ -55,6 +56,14 @@ def judged(event: dict[str, Any]) -> bool:
             and not event.get("generic") and event.get("status") not in DOUBTED)
 
 
+def _centred(p: float, threshold: float) -> float:
+    """The linear filter's probability moved so its own threshold sits at 0.5."""
+    eps = 1e-6
+    p, t = min(max(p, eps), 1 - eps), min(max(threshold, eps), 1 - eps)
+    z = np.log(p / (1 - p)) - np.log(t / (1 - t))
+    return float(1 / (1 + np.exp(-z)))
+
+
 def _value(text: str) -> int | None:
     t = text.lower().replace(",", "")
     return int(t) if t.isdigit() else _WORDS.get(t)
@@ -73,13 +82,17 @@ class EventHeads:
 
     def __init__(self, encoder: SharedEncoder, kind: Head, casualties: Head | None,
                  keep_threshold: float = 0.5, none_threshold: float = 0.5,
-                 coref: Head | None = None, same_threshold: float = 0.5) -> None:
+                 coref: Head | None = None, same_threshold: float = 0.5,
+                 linear: EventFilter | None = None, mix: float = 0.0) -> None:
         self.encoder, self.kind, self.casualties, self.coref = encoder, kind, casualties, coref
         self.keep_threshold, self.none_threshold = keep_threshold, none_threshold
         self.same_threshold = same_threshold
+        # the linear filter's vote, weighted ``mix`` (0: the encoder alone)
+        self.linear, self.mix = linear, mix
 
     @classmethod
-    def load(cls, keep_threshold: float | None = None) -> EventHeads | None:
+    def load(cls, keep_threshold: float | None = None, mix: float = 0.0
+             ) -> EventHeads | None:
         """The heads when the encoder, its runtime and the ``events`` head are installed."""
         encoder = load_shared_encoder()
         if encoder is None or not has_head("events"):
@@ -87,8 +100,10 @@ class EventHeads:
         kind = load_head("events")
         threshold = keep_threshold if keep_threshold is not None else float(
             kind.meta.get("threshold", 0.5))
+        linear = EventFilter() if mix > 0 and filter_path().exists() else None
         return cls(encoder, kind, load_head("casualties") if has_head("casualties") else None,
-                   threshold, coref=load_head("coref") if has_head("coref") else None)
+                   threshold, coref=load_head("coref") if has_head("coref") else None,
+                   linear=linear, mix=mix if linear is not None else 0.0)
 
     def judge(self, doc: Doc, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The events kept (renumbered v1, v2, ...), figures checked by the casualty head."""
@@ -104,8 +119,12 @@ class EventHeads:
             probs = self.kind.probs(feats)
             labels = self.kind.labels
             keep_cols = [labels.index(x) for x in KEEP if x in labels]
+            linear = self.linear.scores(doc, events) if self.linear is not None else None
             for (i, _), p in zip(todo, probs, strict=True):
                 keep = float(p[keep_cols].sum())
+                if linear is not None and linear[i] is not None and self.linear is not None:
+                    keep = (1 - self.mix) * keep + self.mix * _centred(
+                        linear[i], self.linear.threshold)
                 verdict[i] = (labels[int(p.argmax())], keep)
         kinds: dict[int, str] | None = None
         kept: list[dict[str, Any]] = []
@@ -159,11 +178,10 @@ class EventHeads:
             best = labels[int(p.argmax())]
             if best == slot:
                 continue
+            # only removal: a figure read as another slot stays where the rules put it
+            # (moving "4 people to the hospital" to killed cost more than it fixed)
             if best == "none" and float(p[labels.index("none")]) >= self.none_threshold:
                 new[slot] = None
-                changed = True
-            elif best in SLOTS and new.get(best) is None and float(p.max()) >= 0.5:
-                new[best], new[slot] = value, None
                 changed = True
         if not changed:
             return event

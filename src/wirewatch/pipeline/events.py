@@ -27,7 +27,8 @@ class EventsComponent:
                  event_filter: bool, event_threshold: float | None,
                  event_model: str | None, roles_prune_on: str = "uncased",
                  roles_encoder: bool = False, roles_head: bool = False,
-                 roles_actors_only: bool = True, encoder_heads: bool = False) -> None:
+                 roles_actors_only: bool = True, encoder_heads: bool = False,
+                 encoder_mix: float = 0.0) -> None:
         register_extensions()
         self.extractor = EventExtractor()
         self.filter: EventFilter | None = None
@@ -35,7 +36,7 @@ class EventsComponent:
         if event_filter and encoder_heads:
             # the fine-tuned encoder's heads decide; without onnxruntime or their weights,
             # the linear filter does
-            self.heads = EventHeads.load(event_threshold)
+            self.heads = EventHeads.load(event_threshold, encoder_mix)
         if event_filter and self.heads is None and (
                 event_model is not None or filter_path().exists()):
             self.filter = EventFilter(threshold=event_threshold, model=event_model)
@@ -67,7 +68,8 @@ class EventsComponent:
                     "roles_prune": 0.05,
                     "roles_threshold": None, "roles_model": None, "event_filter": True,
                     "event_threshold": None, "event_model": None, "roles_encoder": False,
-                    "roles_head": False, "roles_actors_only": True, "encoder_heads": False},
+                    "roles_head": False, "roles_actors_only": True, "encoder_heads": False,
+                    "encoder_mix": 0.0},
     assigns=["doc._.ww_events"],
     requires=["token.dep", "token.lemma", "doc.ents", "doc._.ww_entities",
               "doc._.ww_token_entity", "doc._.ww_locations", "doc._.ww_times",
@@ -78,7 +80,7 @@ def make_events(nlp: Language, name: str, roles: bool, roles_apply_to: str,
                 roles_model: str | None, event_filter: bool, event_threshold: float | None,
                 event_model: str | None, roles_encoder: bool = False,
                 roles_head: bool = False, roles_actors_only: bool = True,
-                encoder_heads: bool = False) -> EventsComponent:
+                encoder_heads: bool = False, encoder_mix: float = 0.0) -> EventsComponent:
     """``roles_apply_to``: where the role model adds fillers, "all" text (default; its
     features do not read letter case) or only "uncased" wire copy; ``roles_prune_on``: where
     it reads every role and prunes rule fillers, "uncased" (default: MUC-4's conventions,
@@ -93,7 +95,9 @@ def make_events(nlp: Language, name: str, roles: bool, roles_apply_to: str,
     (``extract/actor_check.py``); ``encoder_heads`` lets the shared encoder's event and
     casualty heads (``extract/event_heads.py``) decide which candidates are news and check
     their figures, in place of the linear filter, when onnxruntime and the weights are
-    installed."""
+    installed; ``encoder_mix`` weighs the linear filter's vote into the encoder's keep
+    probability (0: the encoder alone)."""
     return EventsComponent(roles, roles_apply_to, roles_prune, roles_threshold, roles_model,
                            event_filter, event_threshold, event_model, roles_prune_on,
-                           roles_encoder, roles_head, roles_actors_only, encoder_heads)
+                           roles_encoder, roles_head, roles_actors_only, encoder_heads,
+                           encoder_mix)
