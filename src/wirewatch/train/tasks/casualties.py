@@ -51,6 +51,8 @@ SLOTS = [
     ("arrested", re.compile(r"\b(arrest\w*|detain\w*|custody|nabbed|apprehended|rounded up|"
                             r"held)\b", re.I)),
     ("kidnapped", re.compile(r"\b(kidnap\w*|abduct\w*|hostages?|captive)\b", re.I)),
+    # "four people shot": dead or wounded, as the record says
+    ("shot", re.compile(r"\b(shot|gunned down|struck by (gunfire|bullets))\b", re.I)),
 ]
 NOT_A_COUNT = re.compile(
     r"^(\s*-?\s*(years?|months?|weeks?|days?)[- ]old|\s*(times|previous|prior|counts?|"
@@ -96,6 +98,12 @@ def number_label(sentence: str, start: int, end: int, value: int | None,
         return "none"  # "John Smith, 25, ..." an age after a name
     slot = slot_near(sentence, start, end)
     recorded = {v for k, v in figures.items() if v is not None and k != "single"}
+    if slot == "shot":
+        # shot, dead or alive: the record decides; without one it is no example
+        for name in ("killed", "injured"):
+            if figures.get(name) == value:
+                return name
+        return "none" if recorded and value not in recorded else None
     if slot in ("killed", "injured") and figures.get(slot) is not None:
         # equal to the record; part of it ("1 soldier and 5 militants were killed") only in
         # one-event sources (an ACLED note, a GTD summary: no other incident's toll)
