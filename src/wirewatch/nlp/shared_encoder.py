@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
+from wirewatch.knowledge import data_file
 from wirewatch.nlp.encoder import _package_dir
 
 #: The trunk's width.
@@ -40,8 +41,8 @@ TRUNK_FILE = "trunk.int8.onnx"
 
 
 def model_dir() -> Path:
-    """Where the exported trunk, its heads and card live."""
-    return Path(__file__).resolve().parent.parent / "data" / "models" / "encoder"
+    """Where the exported trunk, its heads and card live (``data/models/encoder``)."""
+    return Path(str(data_file("models/encoder")))
 
 
 @dataclass
