@@ -63,6 +63,9 @@ UNNAMED_OUTLET = "the publisher"
 MAX_CHAIN = 4
 #: Above this share of quoted characters a content belongs to the direct quote, not a claim.
 QUOTED_SHARE = 0.8
+#: Least mean tag probability of a cue the attribution head adds a claim for (PolNeAR dev
+#: tune half).
+HEAD_MIN = 0.8
 #: Parts of speech a cue word has (the head reads only sentences holding one).
 _CUE_POS = frozenset({"VERB", "NOUN", "ADJ", "AUX"})
 #: Statuses whose verbs take a plain object as content ("denied any involvement").
@@ -387,8 +390,8 @@ class ClaimFinder:
     """Attributed indirect statements: lexicon loaded once, stateless per document."""
 
     def __init__(self, first_person: bool = True, learned: bool = True, head: bool = False,
-                 head_add: bool = True, head_drop: bool = False, head_stance: bool = True
-                 ) -> None:
+                 head_add: bool = True, head_drop: bool = False, head_stance: bool = True,
+                 head_min: float = HEAD_MIN, head_need_source: bool = True) -> None:
         self.cues: Cues = load_cues()
         #: The cue/source/content tagger on the shared encoder (None: off or not shipped):
         #: ``head_add`` adds the attributions it reads that no claim or quote covers,
@@ -396,6 +399,9 @@ class ClaimFinder:
         #: its stance cues (not only statement cues) add claims.
         self.head: AttributionHead | None = load_attribution_head() if head else None
         self.head_add, self.head_drop, self.head_stance = head_add, head_drop, head_stance
+        #: an added attribution needs a cue the tagger is this sure of (mean tag
+        #: probability), and with ``head_need_source`` a tagged source
+        self.head_min, self.head_need_source = head_min, head_need_source
         #: Keep "I believe ..." / "we estimate ..." outside quotes (the writer's or a
         #: speaker's own claim); False drops first- and second-person sources.
         self.first_person = first_person
@@ -587,6 +593,8 @@ class ClaimFinder:
         quotes = [(q["span"]["start"], q["span"]["end"]) for q in get_list(doc, "ww_quotes")]
         for att in read:
             if att.content is None or (att.cue.label == "STANCE" and not self.head_stance):
+                continue
+            if att.cue.score < self.head_min or (self.head_need_source and att.source is None):
                 continue
             key = (att.content.start, att.content.end)
             if any(_overlap_share(key, k) >= 0.5 for k in taken + quotes):
