@@ -282,3 +282,20 @@ def test_victims_named_away_from_the_trigger(analyse) -> None:
     victims = {a["span"]["text"] for e in record["events"] for a in e["arguments"]
                if a["role"] == "victim"}
     assert {"Sara Atkinson", "Kenny Kreuscher", "Chet Hockman"} <= victims
+
+
+def test_content_pieces_join_unless_a_cue_or_source_divides_them() -> None:
+    from wirewatch.extract.attribution_head import merge_contents
+
+    spans = [Tagged(0, 10, "CONTENT", 1.0), Tagged(12, 30, "CONTENT", 0.5),
+             Tagged(31, 35, "CUE", 1.0), Tagged(36, 50, "CONTENT", 1.0),
+             Tagged(90, 99, "CONTENT", 1.0)]
+    got = [(s.start, s.end) for s in merge_contents(spans)]
+    assert got == [(0, 30), (36, 50), (90, 99)]
+
+
+def test_argument_head_scope_is_checked() -> None:
+    from wirewatch.extract.roles import RoleClassifier
+
+    with pytest.raises(ValueError):
+        RoleClassifier(head_on="sometimes")

@@ -85,7 +85,7 @@ def group(spans: list[Tagged], first_start: int, first_end: int) -> list[HeadAtt
     nearest content span (after the cue preferred: "said that ...", else before: "...,
     he said") and the nearest source span (before the cue preferred)."""
     out = []
-    contents = [s for s in spans if s.label == "CONTENT"]
+    contents = merge_contents(spans)
     sources = [s for s in spans if s.label == "SOURCE"]
     for cue in spans:
         if cue.label not in CUE_LABELS or not first_start <= cue.start < first_end:
@@ -96,6 +96,28 @@ def group(spans: list[Tagged], first_start: int, first_end: int) -> list[HeadAtt
             source = None
         out.append(HeadAttribution(cue, content, source))
     return out
+
+
+#: Content pieces this close, with no cue or source between them, are one content (the
+#: tagger drops a word here and there inside a long clause).
+CONTENT_GAP = 20
+
+
+def merge_contents(spans: list[Tagged]) -> list[Tagged]:
+    """The CONTENT spans, neighbours closer than ``CONTENT_GAP`` characters joined when no
+    cue or source lies between them (scores averaged by length)."""
+    others = [s for s in spans if s.label != "CONTENT"]
+    merged: list[Tagged] = []
+    for span in sorted((s for s in spans if s.label == "CONTENT"), key=lambda s: s.start):
+        last = merged[-1] if merged else None
+        if last is not None and span.start - last.end <= CONTENT_GAP and not any(
+                last.end <= o.start < span.start for o in others):
+            a, b = last.end - last.start, span.end - span.start
+            merged[-1] = Tagged(last.start, span.end, "CONTENT",
+                                (last.score * a + span.score * b) / max(a + b, 1))
+        else:
+            merged.append(span)
+    return merged
 
 
 def _gap(cue: Tagged, other: Tagged, after: bool) -> float:

@@ -65,7 +65,9 @@ MAX_CHAIN = 4
 QUOTED_SHARE = 0.8
 #: Least mean tag probability of a cue the attribution head adds a claim for (PolNeAR dev
 #: tune half).
-HEAD_MIN = 0.8
+HEAD_MIN = 0.0
+#: Fewest words of a content the attribution head adds.
+HEAD_MIN_WORDS = 4
 #: Parts of speech a cue word has (the head reads only sentences holding one).
 _CUE_POS = frozenset({"VERB", "NOUN", "ADJ", "AUX"})
 #: Statuses whose verbs take a plain object as content ("denied any involvement").
@@ -603,7 +605,8 @@ class ClaimFinder:
             if made is None:
                 continue
             cue_tok, content, src = made
-            if src is not None and src.lower_ in FIRST_SECOND_PERSON:
+            if sum(1 for t in content if t.is_alpha) < HEAD_MIN_WORDS:
+                continue  # "that", "these": a fragment of a content, not one            if src is not None and src.lower_ in FIRST_SECOND_PERSON:
                 continue
             status = claim_status(cue_tok, self.cues) or "reported"
             add(content, cue_tok, resolve(src), text[att.cue.start:att.cue.end], status)
