@@ -11,8 +11,8 @@ import pytest
 from wirewatch.extract.actor_check import not_an_actor
 from wirewatch.extract.argument_head import LABELS, ArgumentHead, pair_window
 from wirewatch.extract.attribution_head import Tagged, decode, group
-from wirewatch.extract.roles import head_as_classes
 from wirewatch.extract.role_features import CLASSES
+from wirewatch.extract.roles import head_as_classes
 from wirewatch.nlp.shared_encoder import DIM, Window
 
 # --------------------------------------------------------------------------- fakes
