@@ -17,7 +17,8 @@ judged candidate's sentence once (cached on the Doc, shared with every other hea
 - the ``casualties`` head reads each figure the rules attached (the number word in its
   sentence, paired with the nearest candidate trigger there) as killed / injured / arrested /
   kidnapped / none: a figure it reads as none (an age, a count of previous arrests, another
-  incident's toll) is removed.
+  incident's toll) is removed when the head is sure (p >= 0.9: "the toll has risen to 11"
+  read as none at lower confidence).
 
 Only sentences with a judged candidate are encoded, so documents without one cost nothing.
 """
@@ -91,7 +92,7 @@ class EventHeads:
     """The event-kind and casualty heads over the shared encoder."""
 
     def __init__(self, encoder: SharedEncoder, kind: Head, casualties: Head | None,
-                 keep_threshold: float = 0.5, none_threshold: float = 0.5,
+                 keep_threshold: float = 0.5, none_threshold: float = 0.9,
                  coref: Head | None = None, same_threshold: float = 0.8,
                  linear: EventFilter | None = None, mix: float = 0.0) -> None:
         self.encoder, self.kind, self.casualties, self.coref = encoder, kind, casualties, coref
