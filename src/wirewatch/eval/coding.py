@@ -18,6 +18,7 @@ The kept-event helpers are shared with the ACLED protocol (``wirewatch.eval.acle
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,14 @@ PLACE_KM = 25.0
 RATES = ("date", "place", "killed", "injured", "victims")
 
 
-def kept_events(record: dict[str, Any], types: frozenset[str] | None = None) -> list[dict]:
-    """The events an analyst codes: actual, not generic (and of ``types`` when given)."""
+def kept_events(record: dict[str, Any], types: frozenset[str] | None = None,
+                accidental: bool = False) -> list[dict]:
+    """The events an analyst codes: actual, not generic, of ``types`` when given; accidental
+    shootings only with ``accidental`` (the Gun Violence Archive counts them; political
+    violence counts and alarms do not)."""
     return [e for e in record.get("events") or []
             if e.get("factuality") == "actual" and not e.get("generic")
+            and (accidental or not e.get("accidental"))
             and (types is None or e.get("type") in types)]
 
 
@@ -90,12 +95,17 @@ def article_document(row: dict[str, Any]) -> Any:
                     url=row.get("url"))
 
 
-def score_article(record: dict[str, Any], incident: dict[str, Any]) -> dict[str, Any]:
-    """The protocol's checks for one article: booleans per rate (victims as counts)."""
-    events = kept_events(record, VIOLENT_KEPT)
+def score_article(record: dict[str, Any], incident: dict[str, Any], text: str | None = None
+                  ) -> dict[str, Any]:
+    """The protocol's checks for one article: booleans per rate (victims as counts). With
+    the article's ``text``, also the named victims the article itself names (its surname
+    is a word of the text) and how many of those were found."""
+    events = kept_events(record, VIOLENT_KEPT, accidental=True)  # GVA counts accidents
     point = incident.get("lat_long")
     surnames = named_victims(incident)
     victims = victim_texts(events)
+    words = set(re.findall(r"[\w'-]+", text.lower())) if text is not None else set()
+    in_text = [s for s in surnames if s in words]
     return {
         "id": record.get("id"),
         "incident_id": incident["incident_id"],
@@ -105,6 +115,8 @@ def score_article(record: dict[str, Any], incident: dict[str, Any]) -> dict[str,
         "injured": figure_right(events, "injured", int(incident["num_injured"])),
         "victims_named": len(surnames),
         "victims_found": sum(1 for s in surnames if s in victims),
+        "victims_in_text": len(in_text),
+        "victims_in_text_found": sum(1 for s in in_text if s in victims),
         "kept": len(events),
         "extra": max(0, len(events) - 1),
     }
@@ -120,10 +132,14 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         rates[key] = round(100 * sum(scored) / len(scored), 1) if scored else 0.0
     rates["victims"] = round(100 * sum(r["victims_found"] for r in rows) / named, 1) \
         if named else 0.0
+    in_text = sum(r.get("victims_in_text", 0) for r in rows)
     return {
         "articles": n,
         "named_victims": named,
         "rates": rates,
+        # of the named victims the article itself names, the share found (not in the mean)
+        "victims_in_text": {"named": in_text, "rate": round(100 * sum(
+            r.get("victims_in_text_found", 0) for r in rows) / in_text, 1) if in_text else 0.0},
         "mean": round(sum(rates.values()) / len(rates), 1),
         "extra_per_article": round(sum(r["extra"] for r in rows) / n, 3) if n else 0.0,
     }
@@ -151,7 +167,8 @@ def evaluate(paths: list[Path], gold_path: Path | None = None, part: str = "chec
     tick = progress("coding", len(articles)) if progress is not None else None
     records = extract_records((article_document(r) for r in articles),
                               progress=None if tick is None else lambda _r: tick())
-    rows = [score_article(record, incidents[str(row["incident_id"])])
+    rows = [score_article(record, incidents[str(row["incident_id"])],
+                          article_document(row).text)
             for row, record in zip(articles, records, strict=True)]
     result = summarise(rows)
     result["part"] = part
@@ -164,3 +181,6 @@ def result_lines(result: dict[str, Any]) -> Iterator[str]:
            f"{result['named_victims']} named victims)")
     yield "  " + "  ".join(f"{k} {rates[k]:5.1f}" for k in RATES) + f"  mean {result['mean']:.1f}"
     yield f"  extra kept events per article {result['extra_per_article']:.2f}"
+    named = result.get("victims_in_text")
+    if named:
+        yield (f"  named victims the article names: {named['rate']:.1f}% of {named['named']}")

@@ -126,6 +126,21 @@ def merge_fillers(items: Sequence[T], entity: Callable[[T], Hashable | None],
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
 
 
+#: How mixed-case benchmark text is given to the pipeline: as written, or lower-cased (the
+#: path uncased wire copy takes: the recaser, then the same readers).
+CASINGS: tuple[str, ...] = ("cased", "uncased")
+
+
+def in_casing(text: str, casing: str) -> str:
+    """``text`` as written ("cased") or lower-cased character by character ("uncased"),
+    every character offset kept (a character whose lower case is longer stays as it is)."""
+    if casing not in CASINGS:
+        raise ValueError(f"casing must be one of {', '.join(CASINGS)}, not {casing!r}")
+    if casing == "cased":
+        return text
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def sentence_at(text: str, start: int, end: int | None = None, max_chars: int = 400) -> str:
     """The sentence around [start, end) (a cheap regex split, good enough for error dumps)."""
     end = start if end is None else end

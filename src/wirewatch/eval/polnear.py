@@ -318,14 +318,16 @@ def score(
 # --------------------------------------------------------------------------- running
 
 
-def extract_gold(recs: list[dict[str, Any]], progress: TaskStarter | None = None
-                 ) -> Iterator[dict[str, Any]]:
-    """The wirewatch record of each PolNeAR document, in order (through the public API)."""
+def extract_gold(recs: list[dict[str, Any]], progress: TaskStarter | None = None,
+                 casing: str = "cased") -> Iterator[dict[str, Any]]:
+    """The wirewatch record of each PolNeAR document, in order (through the public API);
+    ``casing`` "uncased" gives the pipeline lower-cased text (offsets kept)."""
     from wirewatch.api import Document, extract_records
+    from wirewatch.eval.common import in_casing
 
     tick = progress("polnear", len(recs)) if progress is not None else None
     documents = (
-        Document(id=r["doc_id"], text=r["text"], title=r.get("title"),
+        Document(id=r["doc_id"], text=in_casing(r["text"], casing), title=r.get("title"),
                  outlet=r.get("publisher"), published=r.get("date"))
         for r in recs
     )
@@ -334,20 +336,24 @@ def extract_gold(recs: list[dict[str, Any]], progress: TaskStarter | None = None
 
 def evaluate(path: Path, limit: int | None = None, all_annotations: bool = False,
              errors: list[dict[str, Any]] | None = None, progress: TaskStarter | None = None,
-             part: str = "all") -> dict[str, Any]:
+             part: str = "all", casing: str = "cased") -> dict[str, Any]:
     """Run the pipeline on a PolNeAR file (primary annotations unless ``all_annotations``)
     and score it; missed, spurious and wrong-source cases are appended to ``errors``.
-    ``part`` keeps one half of the documents (``eval.common.in_part``: report "check")."""
+    ``part`` keeps one half of the documents (``eval.common.in_part``: report "check");
+    ``casing`` is the path the text takes: as written, or lower-cased ("uncased")."""
     recs = [r for r in load_gold(path, primary_only=not all_annotations)
             if in_part(str(r["doc_id"]), part)][:limit]
-    return score(zip(recs, extract_gold(recs, progress), strict=True), errors)
+    result = score(zip(recs, extract_gold(recs, progress, casing), strict=True), errors)
+    result["casing"] = casing
+    return result
 
 
 def print_result(result: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"PolNeAR attribution ({result['documents']} documents)")
+    casing = f", {result['casing']} text" if result.get("casing") else ""
+    table = Table(title=f"PolNeAR attribution ({result['documents']} documents{casing})")
     for col in ("slice", "gold", "pred", "content P", "R", "F1", "exact F1", "src acc",
                 "attr P", "R", "F1"):
         table.add_column(col, justify="right" if col != "slice" else "left")

@@ -103,9 +103,11 @@ def _place_key(name: str) -> str:
 
 
 def predicted_events(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """The record's violent events in the fixture's shape (plus trigger and evidence)."""
+    """The record's violent events in the fixture's shape (plus trigger and evidence);
+    accidental shootings count, as the fixture's reader coded them (as the Gun Violence
+    Archive does)."""
     events = []
-    for event in kept_events(record, VIOLENT_KEPT):
+    for event in kept_events(record, VIOLENT_KEPT, accidental=True):
         location = event.get("location") or {}
         names = [location.get("name"), ((location.get("span") or {}).get("text"))]
         casualties = event.get("casualties") or {}

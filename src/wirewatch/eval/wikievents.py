@@ -284,9 +284,13 @@ def error_classes(errors: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 
 def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None = None,
              from_records: Path | None = None, actual_only: bool = False,
-             part: str = "all") -> tuple[dict[str, Any], list[dict[str, Any]]]:
+             part: str = "all", casing: str = "cased"
+             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run the pipeline on a WikiEvents file and score it; returns (result, records).
-    ``part`` picks a half of the dev set (``dev_part``: tune, check or all)."""
+    ``part`` picks a half of the dev set (``dev_part``: tune, check or all); ``casing`` the
+    path the text takes: as written, or lower-cased ("uncased", offsets kept)."""
+    from wirewatch.eval.common import in_casing
+
     docs = [d for d in load_jsonl(path) if in_part(d["doc_id"], part)][:limit]
     load_seconds = 0.0
     if from_records is None:  # load the models outside the timed run
@@ -300,8 +304,8 @@ def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None 
         by_id = {r["id"]: r for r in load_jsonl(from_records)}
         records = [by_id.get(d["doc_id"], {"id": d["doc_id"]}) for d in docs]
     else:
-        records = list(extract_texts([(d["doc_id"], d["text"]) for d in docs], progress,
-                                     "wikievents"))
+        records = list(extract_texts([(d["doc_id"], in_casing(d["text"], casing))
+                                      for d in docs], progress, "wikievents"))
     seconds = time.perf_counter() - start
     result = score_wikievents(docs, {r["id"]: r for r in records}, actual_only)
     result["load_seconds"] = round(load_seconds, 1)
@@ -309,7 +313,7 @@ def evaluate(path: Path, limit: int | None = None, progress: TaskStarter | None 
     result["docs_per_second"] = round(len(docs) / seconds, 2) if seconds else None
     result["error_classes"] = error_classes(result["errors"])
     result["failed"] = sum("error" in r for r in records)
-    result["part"] = part
+    result["part"], result["casing"] = part, casing
     return result, records
 
 

@@ -24,6 +24,11 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from wirewatch.extract.attribution_head import (
+    AttributionHead,
+    HeadAttribution,
+    load_attribution_head,
+)
 from wirewatch.extract.attribution_model import (
     AttributionModel,
     is_cue_candidate,
@@ -58,6 +63,13 @@ UNNAMED_OUTLET = "the publisher"
 MAX_CHAIN = 4
 #: Above this share of quoted characters a content belongs to the direct quote, not a claim.
 QUOTED_SHARE = 0.8
+#: Least mean tag probability of a cue the attribution head adds a claim for (PolNeAR dev
+#: tune half).
+HEAD_MIN = 0.0
+#: Fewest words of a content the attribution head adds.
+HEAD_MIN_WORDS = 4
+#: Parts of speech a cue word has (the head reads only sentences holding one).
+_CUE_POS = frozenset({"VERB", "NOUN", "ADJ", "AUX"})
 #: Statuses whose verbs take a plain object as content ("denied any involvement").
 _OBJECT_CONTENT = frozenset({"claimed", "denied", "alleged", "estimated"})
 
@@ -81,6 +93,33 @@ class _Paragraphs:
         while end > start and doc[end - 1].idx >= pe:
             end -= 1
         return _trim(doc[start:end])
+
+
+def _overlap_share(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Overlap of two character ranges as a share of the shorter one."""
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    shorter = min(a[1] - a[0], b[1] - b[0])
+    return inter / shorter if inter > 0 and shorter > 0 else 0.0
+
+
+def _head_claim(doc: Doc, att: HeadAttribution) -> tuple[Token, Span, Token | None] | None:
+    """(cue token, content span, source token or None) of a tagged attribution, snapped to
+    the Doc's tokens; None when a span does not fall on tokens."""
+    cue = doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
+    assert att.content is not None
+    content = doc.char_span(att.content.start, att.content.end, alignment_mode="expand")
+    if cue is None or content is None or len(cue) == 0:
+        return None
+    content = _trim(content)
+    if content is None:
+        return None
+    src = None
+    if att.source is not None:
+        span = doc.char_span(att.source.start, att.source.end, alignment_mode="expand")
+        if span is not None and len(span):
+            src = span.root
+    verbs = [t for t in cue if t.pos_ in ("VERB", "AUX")]
+    return (verbs[0] if verbs else cue.root), content, src
 
 
 def _trim(span: Span) -> Span | None:
@@ -352,8 +391,19 @@ def _intention(anchor: Token, content: Span, cues: Cues) -> bool:
 class ClaimFinder:
     """Attributed indirect statements: lexicon loaded once, stateless per document."""
 
-    def __init__(self, first_person: bool = True, learned: bool = True) -> None:
+    def __init__(self, first_person: bool = True, learned: bool = True, head: bool = False,
+                 head_add: bool = True, head_drop: bool = False, head_stance: bool = True,
+                 head_min: float = HEAD_MIN, head_need_source: bool = True) -> None:
         self.cues: Cues = load_cues()
+        #: The cue/source/content tagger on the shared encoder (None: off or not shipped):
+        #: ``head_add`` adds the attributions it reads that no claim or quote covers,
+        #: ``head_drop`` drops reported claims where it reads no cue, ``head_stance`` lets
+        #: its stance cues (not only statement cues) add claims.
+        self.head: AttributionHead | None = load_attribution_head() if head else None
+        self.head_add, self.head_drop, self.head_stance = head_add, head_drop, head_stance
+        #: an added attribution needs a cue the tagger is this sure of (mean tag
+        #: probability), and with ``head_need_source`` a tagged source
+        self.head_min, self.head_need_source = head_min, head_need_source
         #: Keep "I believe ..." / "we estimate ..." outside quotes (the writer's or a
         #: speaker's own claim); False drops first- and second-person sources.
         self.first_person = first_person
@@ -437,6 +487,8 @@ class ClaimFinder:
         self._colon_claims(doc, paras, resolve, add)
         if self.model is not None:
             self._learned(doc, quoted, found, cue_at, used, resolve, add)
+        if self.head is not None:
+            self._tagged(doc, quoted, found, cue_at, resolve, add)
         # A stance inside reported content ("said she plans to run") is part of that
         # content, not an attribution of its own; a nested report ("X reports that
         # officials estimate ...") stays, and carries its chain.
@@ -501,6 +553,64 @@ class ClaimFinder:
             if is_negated(t) and not self._is_stance(t):
                 continue
             add(content, t, source, t.text, status)
+
+    def _cue_sentences(self, doc: Doc) -> list[Span]:
+        """Sentences with a cue candidate: a word the cue lexicon knows (reporting or stance
+        verb, cue noun, "according"), a quote mark or a colon. Only these are encoded."""
+        cues = self.cues
+        known = cues.verb_status.keys() | cues.stance_verbs | cues.noun_cues
+        out = []
+        for sent in doc.sents:
+            if any(t.is_quote or t.text == ":" or t.lower_ == "according"
+                   or (t.pos_ in _CUE_POS and any(x in known for x in lemma_candidates(t)))
+                   for t in sent):
+                out.append(sent)
+        return out
+
+    def _tagged(self, doc: Doc, quoted: Any, found: dict[tuple[int, int], dict[str, Any]],
+                cue_at: dict[tuple[int, int], Token], resolve: Any, add: Any) -> None:
+        """What the attribution head adds and takes: an attribution it reads (cue, content,
+        source) whose content no claim or quote covers becomes a claim; with ``head_drop``
+        a reported claim whose cue and content it does not read goes. Claims of
+        responsibility, denials and non-confirmation stay the rules'."""
+        head = self.head
+        assert head is not None
+        read = head.read(doc, self._cue_sentences(doc))
+        text = source_text(doc)
+        if self.head_drop:
+            cue_chars = [(a.cue.start, a.cue.end) for a in read]
+            contents = [(a.content.start, a.content.end) for a in read if a.content]
+            for key, anchor in list(cue_at.items()):
+                claim = found[key]
+                if claim["status"] != "reported" or claim["cue"] in (":", "according to"):
+                    continue
+                if any(s <= anchor.idx < e for s, e in cue_chars):
+                    continue
+                if any(_overlap_share(key, c) >= 0.5 for c in contents):
+                    continue
+                del found[key], cue_at[key]
+        if not self.head_add:
+            return
+        taken = list(found)
+        quotes = [(q["span"]["start"], q["span"]["end"]) for q in get_list(doc, "ww_quotes")]
+        for att in read:
+            if att.content is None or (att.cue.label == "STANCE" and not self.head_stance):
+                continue
+            if att.cue.score < self.head_min or (self.head_need_source and att.source is None):
+                continue
+            key = (att.content.start, att.content.end)
+            if any(_overlap_share(key, k) >= 0.5 for k in taken + quotes):
+                continue
+            made = _head_claim(doc, att)
+            if made is None:
+                continue
+            cue_tok, content, src = made
+            if sum(1 for t in content if t.is_alpha) < HEAD_MIN_WORDS:
+                continue  # "that", "these": a fragment of a content, not one            if src is not None and src.lower_ in FIRST_SECOND_PERSON:
+                continue
+            status = claim_status(cue_tok, self.cues) or "reported"
+            add(content, cue_tok, resolve(src), text[att.cue.start:att.cue.end], status)
+            taken.append(key)
 
     def _colon_claims(self, doc: Doc, paras: _Paragraphs, resolve: Any, add: Any) -> None:
         """Colon layouts: "WALLACE: ..." (a transcript or headline speaker label) and

@@ -20,6 +20,7 @@ from wirewatch.contract import (
     SPEECH_ACTS,
     VIOLENT_TYPES,
 )
+from wirewatch.extract.actor_check import PRONOUNS
 from wirewatch.extract.arguments import (
     Argument,
     argument_entity,
@@ -52,6 +53,8 @@ register_extensions()
 
 #: Determiners of a definite mention ("the attack") that refers back to an earlier event.
 ANAPHORIC_DETS = frozenset({"the", "this", "that"})
+#: Verbs that take responsibility or credit for an act ("claimed", "accepted", "took").
+_CLAIM_VERBS = frozenset({"claim", "accept", "admit", "take", "assume", "bear"})
 HARM_SLOTS = frozenset({"killed", "injured", "kidnapped"})
 ARREST_SLOTS = frozenset({"arrested"})
 
@@ -352,8 +355,8 @@ class EventExtractor:
             for token in sent:
                 lemma = token.lemma_.lower()
                 mode = None
-                if lemma == "claim" and any(c.lemma_.lower() in ("responsibility", "credit")
-                                            for c in token.children):
+                if lemma in _CLAIM_VERBS and any(c.lemma_.lower() in ("responsibility", "credit")
+                                                 for c in token.children):
                     mode = "claimed"
                 elif lemma in ("blame", "accuse", "attribute") and _about_attack(token):
                     mode = "attributed"
@@ -400,7 +403,19 @@ class EventExtractor:
             span = char_span(doc, doc[arg.start].idx, doc[arg.end - 1].idx + len(doc[arg.end - 1]))
             responsibility.append({"name": span["text"], "entity": argument_entity(doc, arg),
                                    "mode": item["mode"], "span": span})
-        if responsibility and not any(a["role"] == "agent" for a in arguments):
+        if not any(a["role"] == "agent" for a in arguments):
+            # the perpetrator a claim or an attribution of responsibility names elsewhere
+            # ("the Provisional IRA accepted responsibility", "police blamed X") is the
+            # agent, with the status that says how it is known
+            holder = next((r for r in responsibility if r["mode"] in ("claimed", "attributed")
+                           and r["name"].lower() not in PRONOUNS), None)
+            if holder is not None:
+                arguments.append({"role": "agent", "entity": holder["entity"],
+                                  "span": holder["span"],
+                                  "status": "claimed" if holder["mode"] == "claimed"
+                                  else "alleged"})
+        if responsibility and not any(a["role"] == "agent" and "status" not in a
+                                      for a in arguments):
             event.contexts.add("terrorism") if any(
                 self._entity_kind(doc, r["entity"]) == "armed_group" for r in responsibility) else None
         if any(self._entity_kind(doc, a["entity"]) == "armed_group" for a in arguments

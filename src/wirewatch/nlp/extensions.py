@@ -25,6 +25,8 @@ DOC_ATTRS: dict[str, str] = {
     "ww_claims": "list of contract Claim dicts",
     "ww_quote_via": "dict quote id -> the quote's attribution chain (sources reporting it)",
     "ww_events": "list of contract Event dicts",
+    "ww_encodings": "dict (start_char, end_char) -> shared encoder Window: one trunk pass per "
+                    "sentence window, read by every head (nlp/shared_encoder.py)",
 }
 
 
