@@ -142,6 +142,11 @@ def test_head_probabilities_map_onto_the_role_classes() -> None:
     ("Russia bombed the town.", "Russia", "agent", None),
     ("The Provisional IRA bombed the barracks.", "Provisional IRA", "agent", None),
     ("The car exploded outside the bank.", "car", "agent", "thing"),
+    ("LITTLE ROCK, Ark. (KTHV) - A child was shot on Tuesday.", "KTHV", "victim", "outlet"),
+    ("LITTLE ROCK, Ark. (KTHV) - A child was shot on Tuesday.", "LITTLE ROCK", "victim",
+     "place"),
+    ("Two separate shooting cases were reported in May.", "shooting cases", "victim",
+     "thing"),
 ])
 def test_actors_are_actors(base_nlp, text, phrase, role, why) -> None:
     doc = base_nlp(text)
@@ -159,6 +164,21 @@ def test_claimed_perpetrator_fills_the_agent_with_its_status(analyse) -> None:
     agents = [a for a in event["arguments"] if a["role"] == "agent"]
     assert [(a["span"]["text"], a.get("status")) for a in agents] == [
         ("Provisional IRA", "claimed")]
+
+
+def test_charged_suspect_fills_the_agent_as_alleged(analyse) -> None:
+    record = analyse("A 17-year-old boy was shot dead on Main Street in Toledo on Friday "
+                     "night. Anthony Brown, 19, was later charged with murder in the boy's "
+                     "death.")
+    [event] = [e for e in record["events"] if e["trigger"]["text"] == "shot"]
+    agents = [(a["span"]["text"], a.get("status")) for a in event["arguments"]
+              if a["role"] == "agent"]
+    assert agents == [("Anthony Brown", "alleged")]
+    # a charge that is no violence names no perpetrator
+    record = analyse("A 17-year-old boy was shot dead on Main Street in Toledo on Friday "
+                     "night. Anthony Brown, 19, was later charged with drug possession.")
+    [event] = [e for e in record["events"] if e["trigger"]["text"] == "shot"]
+    assert not [a for a in event["arguments"] if a["role"] == "agent"]
 
 
 def test_no_place_or_outlet_as_agent_or_victim_in_the_pipeline(analyse) -> None:

@@ -285,7 +285,8 @@ def acled(
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
-    """ACLED coder notes: event type, fatalities, date, place (50 km) and country."""
+    """ACLED coder notes: event type, fatalities, date, place (50 km), country, and the ACLED
+    categories of the agent and victim."""
     from wirewatch.eval.acled import evaluate, result_lines
 
     with progress_bar(quiet or as_json) as progress:
@@ -309,6 +310,32 @@ def alarms(
 
     with progress_bar(quiet or as_json) as progress:
         result, rows = evaluate(path, _check_part(part), limit=limit, progress=progress)
+    _report(result, rows, rows_file, as_json, result_lines)
+
+
+@app.command("actors")
+def actors(
+    data: Annotated[Path, typer.Option(
+        "--data", help="The shared data folder the fixture's sources lie in.")
+    ] = Path("../shared/data"),
+    fixture: Annotated[Path, typer.Option(
+        "--fixture", help="The hand check (ids, anchors, expected agents and victims).")
+    ] = Path("tests/fixtures/actor_reading.json"),
+    rows_file: Annotated[Path | None, typer.Option(
+        "--rows", help="Write each incident's agents, victims and what was wrong (JSONL).")
+    ] = None,
+    as_json: AsJson = False,
+    quiet: Quiet = False,
+) -> None:
+    """A hand check of 51 incidents' agents and victims: right agents, right victims, and
+    agents or victims that are no actor (a place, weapon, outlet or unresolved pronoun)."""
+    from wirewatch.eval.actor_reading import evaluate, result_lines
+
+    with progress_bar(quiet or as_json) as progress:
+        try:
+            result, rows = evaluate(fixture, data, progress)
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--data/--fixture") from exc
     _report(result, rows, rows_file, as_json, result_lines)
 
 

@@ -9,7 +9,15 @@ note:
 - killed: gold fatalities > 0, some kept event reports exactly that; gold 0, none reports more;
 - date (gold time precision 1 only): some kept event's day is the gold day;
 - place (gold geo precision 1 only): some kept event lies within 50 km of the gold point;
-- country: some kept event's location is in the gold country.
+- country: some kept event's location is in the gold country;
+- agent / victim category: the ACLED actor categories (inter1 / inter2: 1 state forces,
+  2 rebel groups, 3 political militias, 4 identity militias, 5 rioters, 6 protesters,
+  7 civilians, 8 other; 0 no second actor) of the first kept event whose type is
+  compatible, coded as ``wirewatch export --format acled-csv`` codes them (the entity kind,
+  else the kind of a descriptor's head noun), against the categories of the gold actor1 and
+  actor2. Scored on notes with such an event (the coding of a found event) and whose gold
+  categories can be told apart (ACLED's interaction code lists the lower category first, so
+  actor1's category comes from its name where the two differ).
 """
 
 from __future__ import annotations
@@ -25,6 +33,15 @@ from wirewatch.eval.common import TaskStarter, in_part, load_jsonl
 
 PLACE_KM = 50.0
 RATES = ("type", "killed", "date", "place", "country")
+CATEGORY_RATES = ("agent_category", "victim_category")
+
+#: ACLED actor names whose category the name itself says (prefix or word, lower case).
+_NAMED_CATEGORIES: tuple[tuple[str, int], ...] = (
+    ("protesters (", 6), ("rioters (", 5), ("civilians (", 7), ("military forces of", 1),
+    ("police forces of", 1), ("government of", 1), ("prison guards", 1),
+    ("unidentified armed group", 3), ("unidentified communal", 4), ("communal militia", 4),
+    ("ethnic militia", 4), ("party militia", 3), (" militia", 3),
+)
 
 
 def compatible_types(acled_type: str) -> frozenset[str] | None:
@@ -69,6 +86,81 @@ def country_code(name: str) -> str | None:
         return None
 
 
+def name_category(name: str) -> int | None:
+    """ACLED actor category that an actor's name says by itself, else None."""
+    lowered = f" {name.strip().lower()}"
+    for pattern, code in _NAMED_CATEGORIES:
+        if pattern in lowered:
+            return code
+    return None
+
+
+def gold_categories(gold: dict[str, Any]) -> tuple[int, int] | None:
+    """(actor1, actor2) ACLED categories of a gold record (actor2 0 when absent), or None
+    when the interaction code and names cannot tell which digit is actor1's."""
+    code = str(gold.get("interaction") or "").strip()
+    if not code.isdigit() or not gold.get("actor1"):
+        return None
+    digits = [int(c) for c in code.zfill(2)]
+    if not (gold.get("actor2") or "").strip():
+        return digits[0], 0
+    low, high = digits
+    if low == high:
+        return low, high
+    first = name_category(gold["actor1"])
+    second = name_category(gold["actor2"])
+    if first in (low, high):
+        return first, high if first == low else low
+    if second in (low, high):
+        return (high if second == low else low), second
+    return None
+
+
+def event_categories(record: dict[str, Any], event: dict[str, Any]) -> tuple[int | None, int]:
+    """(inter1, inter2) of a predicted event, coded as the ACLED export codes an incident."""
+    from wirewatch.export.acled import actor_codes, crowd_violence
+    from wirewatch.export.rows import acled_type
+    from wirewatch.knowledge.actors import descriptor_kind
+
+    entities = {e.get("id"): e for e in record.get("entities") or []}
+
+    def kinds(roles: tuple[str, ...], things_too: bool) -> list[str | None]:
+        found = []
+        for arg in event.get("arguments") or []:
+            if arg.get("role") not in roles:
+                continue
+            text = (arg.get("span") or {}).get("text")
+            kind = (entity.get("kind") if (entity := entities.get(arg.get("entity"))) else None)
+            if kind in (None, "other"):
+                kind = descriptor_kind(text) or kind
+            if kind is not None or things_too:
+                found.append(kind)
+        return found
+
+    texts = [(a.get("span") or {}).get("text") or "" for a in event.get("arguments") or []
+             if a.get("role") in ("agent", "victim", "target")]
+    crowd = crowd_violence(texts, (event.get("evidence") or {}).get("text") or "")
+    event_type, _ = acled_type(event["type"], event.get("mode"), event.get("accidental") is True)
+    victim_kind = (event.get("casualties") or {}).get("victim_kind")
+    # victims are people whatever their kind; a target counts only as a known actor (a bus,
+    # a road or a house is no second actor)
+    seconds = kinds(("victim",), True) or kinds(("target",), False)
+    return actor_codes(event_type, kinds(("agent",), True), seconds, victim_kind, crowd)
+
+
+def category_rates(record: dict[str, Any], gold: dict[str, Any],
+                   events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Agent and victim category checks of one note (None where not scored)."""
+    types = compatible_types(gold.get("event_type") or "")
+    expected = gold_categories(gold)
+    found = next((e for e in events if types and e["type"] in types), None)
+    if found is None or expected is None:
+        return {"agent_category": None, "victim_category": None, "categories": None}
+    inter1, inter2 = event_categories(record, found)
+    return {"agent_category": inter1 == expected[0], "victim_category": inter2 == expected[1],
+            "categories": [inter1, inter2, *expected]}
+
+
 def score_note(record: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
     """The protocol's checks for one note; None where a check does not apply."""
     events = kept_events(record)
@@ -88,6 +180,7 @@ def score_note(record: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
                   if gold.get("geo_precision") == 1 and gold.get("lat") is not None else None),
         "country": (any((e.get("location") or {}).get("country_code") == code for e in events)
                     if code else None),
+        **category_rates(record, gold, events),
     }
 
 
@@ -98,8 +191,12 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         scored = [r[key] for r in rows if r[key] is not None]
         counts[key] = len(scored)
         rates[key] = round(100 * sum(scored) / len(scored), 1) if scored else 0.0
-    return {"notes": len(rows), "rates": rates, "scored": counts,
-            "mean": round(sum(rates.values()) / len(rates), 1)}
+    mean = round(sum(rates.values()) / len(rates), 1)
+    for key in CATEGORY_RATES:
+        scored = [r[key] for r in rows if r.get(key) is not None]
+        counts[key] = len(scored)
+        rates[key] = round(100 * sum(scored) / len(scored), 1) if scored else 0.0
+    return {"notes": len(rows), "rates": rates, "scored": counts, "mean": mean}
 
 
 def evaluate(path: Path, part: str = "check", limit: int | None = None,
@@ -126,4 +223,7 @@ def result_lines(result: dict[str, Any]) -> Iterator[str]:
     yield f"ACLED notes ({result['notes']} notes, part {result['part']})"
     for key in RATES:
         yield f"  {key:<8} {rates[key]:5.1f}  (n={scored[key]})"
-    yield f"  mean     {result['mean']:5.1f}"
+    yield f"  mean     {result['mean']:5.1f}  (of the five above)"
+    for key in CATEGORY_RATES:
+        if key in rates:
+            yield f"  {key:<16} {rates[key]:5.1f}  (n={scored[key]}: notes with a compatible event)"

@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from wirewatch.knowledge import load_yaml
+from wirewatch.knowledge.actors import descriptor_kind
 from wirewatch.knowledge.outlets import country_domain, outlet_key
 
 if TYPE_CHECKING:
@@ -98,6 +99,60 @@ def inter_code(kind: str | None, *, agent: bool) -> int:
     return int(codes()["unknown_agent" if agent else "unknown_victim"])
 
 
+def crowd_violence(actor_texts: list[str], evidence: str) -> bool:
+    """An unorganised crowd is a side of the violence: a crowd word heads an agent or victim
+    phrase ("blockaders", "activists of the BCL"), or the evidence tells of a clash with one
+    ("a clash between two groups of locals"), or of a demonstration or general strike it
+    happened in ("bombs were blasted during the hartal")."""
+    crowd = {w.lower() for w in codes()["crowd_words"]}
+
+    def heads(text: str) -> set[str]:
+        words = "".join(c if c.isalpha() else " " for c in text.lower()).split()
+        return {w[:-1] if w.endswith("s") else w for w in words}
+
+    if any(heads(text.split(" of ")[0]) & crowd for text in actor_texts):
+        return True
+    words = heads(evidence)
+    said = set("".join(c if c.isalpha() else " " for c in evidence.lower()).split())
+    clash = {w.lower() for w in codes()["clash_words"]}
+    if words & crowd and said & clash:
+        return True
+    return bool(said & {w.lower() for w in codes()["demonstration_words"]})
+
+
+def actor_codes(event_type: str, agent_kinds: list[str | None],
+                target_kinds: list[str | None], victim_kind: str | None = None,
+                crowd: bool = False) -> tuple[int | None, int]:
+    """ACLED's actor categories (inter1, inter2) of an event of ACLED ``event_type`` whose
+    agents and victims or targets have these entity kinds (first = the main actor).
+
+    Demonstrators are coded by the event type (ACLED names them by the country); an attack
+    without a named agent is an unidentified armed group's (``unknown_agent``); a victim
+    without a kind is a civilian, and a political-violence event whose casualties name a
+    victim kind has civilians as its second actor though no victim phrase was kept. inter2 is
+    0 for an event with one actor, as ACLED codes it; inter1 None for a non-violent event with
+    no actor. Violence with a crowd as a side (``crowd_violence``) and no agent of a state,
+    rebel or party kind is the rioters'. A demonstration's demand or the road it blocks is no
+    second actor: ACLED codes one only where another side took part, which a target does not
+    tell, so a protest has none."""
+    violent = codes()["disorder_types"].get(event_type, "").startswith("Political violence")
+    inter1 = codes()["inter_by_event_type"].get(event_type)
+    if inter1 is None and agent_kinds:
+        inter1 = inter_code(agent_kinds[0], agent=True)
+    elif inter1 is None and violent:
+        inter1 = int(codes()["unknown_agent"])
+    if violent and crowd and inter1 in (int(codes()["unknown_agent"]), 7):
+        inter1 = codes()["inter_by_event_type"]["Riots"]
+    inter2 = 0
+    if event_type == "Protests":
+        return inter1, 0
+    if target_kinds:
+        inter2 = inter_code(target_kinds[0], agent=False)
+    elif violent and victim_kind:
+        inter2 = int(codes()["unknown_victim"])
+    return inter1, inter2
+
+
 def interaction(inter1: int | None, inter2: int | None) -> int | None:
     """ACLED's two-digit interaction code: the lower category first; ``X0`` for one actor."""
     if not inter1:
@@ -139,21 +194,18 @@ def acled_row(item: ExportIncident) -> dict[str, Any]:
     violent = codes()["disorder_types"].get(event_type, "").startswith("Political violence")
     where = country_name(country) or "International"
     actor1 = item.agents[0] if item.agents else None
-    inter1 = codes()["inter_by_event_type"].get(event_type)
-    if inter1 is not None:  # demonstrators: ACLED names them by the country
-        actor1 = f"{'Rioters' if event_type == 'Riots' else 'Protesters'} ({where})"
-    elif actor1 is not None:
-        inter1 = inter_code(item.kinds.get(actor1), agent=True)
-    elif violent:
-        actor1 = f"Unidentified Armed Group ({where})"
-        inter1 = int(codes()["unknown_agent"])
     actor2 = next((t for t in item.targets if t != actor1), None)
-    inter2: int | None = None
-    if actor2:
-        inter2 = inter_code(item.kinds.get(actor2), agent=False)
-    elif violent and item.victim_kind:
+    inter1, inter2 = actor_codes(
+        event_type,
+        [item.kinds.get(actor1) or descriptor_kind(actor1)] if actor1 else [],
+        [item.kinds.get(actor2) or descriptor_kind(actor2)] if actor2 else [],
+        item.victim_kind)
+    if event_type in codes()["inter_by_event_type"]:  # demonstrators: named by the country
+        actor1 = f"{'Rioters' if event_type == 'Riots' else 'Protesters'} ({where})"
+    elif actor1 is None and violent:
+        actor1 = f"Unidentified Armed Group ({where})"
+    if not actor2 and inter2:
         actor2 = f"Civilians ({where})"
-        inter2 = int(codes()["unknown_victim"])
     tags = list(item.tags())
     if event_type in ("Protests", "Riots"):
         tags.append("crowd size=no report")

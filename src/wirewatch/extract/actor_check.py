@@ -36,7 +36,7 @@ OUTLET_WORDS = frozenset({"tribune", "times", "post", "herald", "journal", "gaze
                           "telegraph", "chronicle", "courier", "examiner", "inquirer",
                           "dispatch", "bulletin", "sentinel", "daily", "news", "press",
                           "radio", "tv", "television", "newspaper", "magazine",
-                          "broadcasting", "reuters", "xinhua", "afp", "ap"})
+                          "broadcasting", "reuters", "xinhua", "afp", "ap", "online"})
 #: Last words of event names ("Boston Marathon", "Notting Hill Carnival").
 EVENT_WORDS = frozenset({"marathon", "festival", "carnival", "parade", "concert", "games",
                          "olympics", "championship", "championships", "cup", "summit",
@@ -90,6 +90,30 @@ def _name_like(root: Token) -> bool:
     return bool(lefts) and all(c.dep_ == "compound" for c in lefts)
 
 
+def _call_sign(span: Span) -> bool:
+    """A North American broadcaster's call sign standing alone ("KTHV", "WGN-TV"): in a
+    dateline's parentheses, or without a vowel (the tagger often calls it a PERSON)."""
+    word = span.text.strip().split("-")[0]
+    if not (len(span) <= 3 and word.isalpha() and word.isupper() and 3 <= len(word) <= 4
+            and word[0] in "KW"):
+        return False
+    doc = span.doc
+    bracketed = span.start > 0 and doc[span.start - 1].text == "(" and span.end < len(doc) \
+        and doc[span.end].text == ")"
+    return bracketed or not set(word) & set("AEIOU")
+
+
+def _dateline(span: Span) -> bool:
+    """A capitalised dateline at the head of the text ("LITTLE ROCK, Ark. (KTHV) -"): a
+    place name the tagger may read as anything."""
+    letters = [c for c in span.text if c.isalpha()]
+    if len(letters) < 3 or not all(c.isupper() for c in letters):
+        return False
+    after = span.doc[span.end: span.end + 1]
+    return span.start <= span.sent.start + 1 and bool(after) and after.text in (",", "(", "-",
+                                                                                "—", "–")
+
+
 def _clean(text: str) -> str:
     words = text.lower().replace("\u2019", "'").split()
     while words and words[0] in ("the", "a", "an"):
@@ -115,6 +139,10 @@ def not_an_actor(span: Span, role: str, entity: dict[str, Any] | None = None) ->
     if named and root.ent_type_ != "PERSON" and words and words[-1] in OUTLET_WORDS and \
             len(words) > 1:
         return "outlet"
+    if _call_sign(span):
+        return "outlet"
+    if _dateline(span):
+        return "place"
     if root.ent_type_ == "EVENT" or (named and words and words[-1] in EVENT_WORDS
                                      and root.ent_type_ not in ("PERSON", "NORP")):
         return "event"

@@ -55,6 +55,10 @@ register_extensions()
 ANAPHORIC_DETS = frozenset({"the", "this", "that"})
 #: Verbs that take responsibility or credit for an act ("claimed", "accepted", "took").
 _CLAIM_VERBS = frozenset({"claim", "accept", "admit", "take", "assume", "bear"})
+#: What a suspect "was charged with" that makes him the alleged perpetrator of the violence
+#: (not "charged with possession" or "with failing to secure a firearm").
+_CHARGE_CRIMES = frozenset({"murder", "homicide", "manslaughter", "slaying", "killing",
+                            "assault", "shooting", "kill", "shoot", "kidnapping", "attempt"})
 HARM_SLOTS = frozenset({"killed", "injured", "kidnapped"})
 ARREST_SLOTS = frozenset({"arrested"})
 
@@ -350,7 +354,8 @@ class EventExtractor:
         return kinds
 
     def _responsibility(self, doc: Doc, events: list[_Event]) -> None:
-        """"X claimed responsibility", "officials blamed X", "X denied involvement"."""
+        """"X claimed responsibility", "officials blamed X", "X denied involvement"; a
+        suspect "charged with murder" is one the authorities hold responsible (attributed)."""
         for sent in doc.sents:
             for token in sent:
                 lemma = token.lemma_.lower()
@@ -360,6 +365,8 @@ class EventExtractor:
                     mode = "claimed"
                 elif lemma in ("blame", "accuse", "attribute") and _about_attack(token):
                     mode = "attributed"
+                elif lemma == "charge" and _charged_with_violence(token):
+                    mode = "charged"
                 elif lemma == "deny" and any(c.lemma_.lower() in ("involvement", "responsibility",
                                                                    "role", "link")
                                              for c in token.children):
@@ -367,7 +374,11 @@ class EventExtractor:
                 if mode is None:
                     continue
                 holder = None
-                if mode == "attributed":
+                if mode == "charged":  # "police charged X with murder", "X was charged with"
+                    holder = next((c for c in token.children if c.dep_ in ("dobj", "nsubjpass")
+                                   and c.pos_ == "PROPN"), None)
+                    mode = "attributed"
+                elif mode == "attributed":
                     holder = next((c for c in token.children if c.dep_ == "dobj"), None)
                 else:
                     holder = next((c for c in token.children if c.dep_ == "nsubj"), None)
@@ -520,6 +531,15 @@ class EventExtractor:
         out["victim_kind"] = victim_kind
         out["spans"] = spans
         return out
+
+
+def _charged_with_violence(verb) -> bool:
+    """"charged with murder", "charged with attempted homicide": a charge of violence."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            if any(t.lemma_.lower() in _CHARGE_CRIMES for t in child.subtree):
+                return True
+    return False
 
 
 def _about_attack(verb) -> bool:

@@ -81,3 +81,54 @@ def person_titles() -> frozenset[str]:
     """Capitalised titles ("Sen", "Judge") after which the geocoder takes a word for a person
     (data/actor_nouns.yaml ``person_titles``; why it is not ``titles``: see there)."""
     return frozenset(str(t) for t in load_yaml("actor_nouns.yaml")["person_titles"])
+
+
+@cache
+def actor_index() -> dict[str, Actor]:
+    """Lower-cased name, alias or acronym -> curated actor."""
+    index: dict[str, Actor] = {}
+    for actor in actor_dictionary().values():
+        for name in (*actor.names, *actor.acronyms):
+            index.setdefault(name.lower(), actor)
+    return index
+
+
+@cache
+def _group_words() -> dict[str, str]:
+    return dict(load_yaml("actor_nouns.yaml").get("group_words") or {})
+
+
+_IRREGULAR_PLURALS = {"men": "man", "women": "woman", "children": "child", "people": "people",
+                      "police": "police", "gunmen": "gunman", "policemen": "policeman",
+                      "servicemen": "serviceman", "guardsmen": "guardsman"}
+
+
+def descriptor_kind(text: str | None) -> str | None:
+    """The entity kind of a descriptor of people by its last word ("two police officers" ->
+    police, "unidentified gunmen" -> armed_group, "a 7-year-old boy" -> None), from
+    ``actor_nouns.yaml``; a curated actor's name gives its kind. A descriptor of attackers
+    ("gunmen", "unidentified assailants") names no group, so it has no kind: ACLED codes such
+    a perpetrator as an unidentified armed group, not as a rebel group. "Supporters of X"
+    take X's kind. For values that reach exports and evaluations as plain strings, without
+    the parse the extractor had."""
+    if not text:
+        return None
+    actor = actor_index().get(text.strip().lower())
+    if actor is not None:
+        return actor.kind
+    words = [w for w in "".join(c if c.isalpha() else " " for c in text.lower()).split()]
+    if not words:
+        return None
+    if "of" in words[1:-1]:  # "supporters of the BNP", "activists of the ruling party"
+        owner = descriptor_kind(" ".join(words[words.index("of") + 1:]))
+        if owner in ("political_party", "armed_group", "religious_group"):
+            return owner
+        words = words[:words.index("of")]
+    last = words[-1]
+    nouns = {**actor_nouns(), **{w: {"kind": k} for w, k in _group_words().items()}}
+    for lemma in (_IRREGULAR_PLURALS.get(last), last, last[:-1] if last.endswith("s") else None,
+                  last[:-3] + "y" if last.endswith("ies") else None):
+        if lemma and lemma in nouns:
+            entry = nouns[lemma]
+            return None if entry.get("perpetrator") else str(entry["kind"])
+    return None
