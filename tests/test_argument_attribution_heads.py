@@ -181,6 +181,30 @@ def test_charged_suspect_fills_the_agent_as_alleged(analyse) -> None:
     assert not [a for a in event["arguments"] if a["role"] == "agent"]
 
 
+@pytest.mark.parametrize("second", [
+    "Police arrested Anthony Brown, 19, and charged him with first-degree murder.",
+    "Anthony Brown, 19, faces a first-degree murder charge.",
+    "Police identified the shooter as Anthony Brown, 19.",
+    "Anthony Brown, 19, is accused of killing the boy.",
+])
+def test_suspect_named_by_the_authorities_is_the_alleged_agent(analyse, second) -> None:
+    record = analyse("A 17-year-old boy was shot dead on Main Street in Toledo on Friday "
+                     f"night. {second}")
+    [event] = [e for e in record["events"] if e["trigger"]["text"] == "shot"]
+    agents = [(a["span"]["text"], a.get("status")) for a in event["arguments"]
+              if a["role"] == "agent"]
+    assert ("Anthony Brown", "alleged") in agents
+
+
+def test_parents_charged_with_neglect_did_not_fire(analyse) -> None:
+    record = analyse("A 4-year-old boy was shot dead at a home in Toledo on Friday after he "
+                     "found a gun. His mother, Kanisha Brown, was charged with neglect of a "
+                     "dependent resulting in death.")
+    for event in record["events"]:
+        assert not [a for a in event["arguments"] if a["role"] == "agent"
+                    and a["span"]["text"] == "Kanisha Brown"]
+
+
 def test_no_place_or_outlet_as_agent_or_victim_in_the_pipeline(analyse) -> None:
     record = analyse("Gunmen shot dead a 7-year-old boy in New Haven on Saturday, police "
                      "said. The Associated Press reported that they fled in a car.")

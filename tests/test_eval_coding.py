@@ -57,6 +57,24 @@ def test_summary_rates_and_over_coding():
     assert summary["extra_per_article"] == 0.5
 
 
+def test_named_suspects_found_as_agents_or_listed_as_victims():
+    found = event(injured=4, victims=["Jane Doe"])
+    found["arguments"].append({"role": "agent", "entity": None,
+                               "span": {"start": 0, "end": 8, "text": "John Roe"}})
+    text = "John Roe, 20, shot Jane Doe."
+    row = score_article({"id": "a", "events": [found]}, INCIDENT, text)
+    assert (row["suspects_in_text"], row["suspects_found"], row["suspects_as_victims"]) == (
+        1, 1, 0)
+    wrong = event(injured=4, victims=["Jane Doe", "Roe"])
+    row2 = score_article({"id": "b", "events": [wrong]}, INCIDENT, text)
+    assert (row2["suspects_found"], row2["suspects_as_victims"]) == (0, 1)
+    # a suspect the article does not name is not scored
+    assert score_article({"id": "c", "events": [wrong]}, INCIDENT, "A man shot Jane Doe.")[
+        "suspects_in_text"] == 0
+    summary = summarise([row, row2])
+    assert summary["suspects_in_text"] == {"named": 2, "rate": 50.0, "as_victims": 1}
+
+
 def test_acled_type_compatibility():
     assert compatible_types("Battle-No change of territory") == {"FIGHT", "ASSAULT"}
     assert compatible_types("Violence Against Civilians") == {"ASSAULT", "COERCE"}

@@ -118,3 +118,27 @@ def test_nested_phrases_are_one_entity():
     assert _nested("embassy", "u s embassy") and _nested("u s embassy", "embassy")
     assert not _nested("bus", "buses")
     assert not _nested("peasants", "two peasant leaders")
+
+
+def test_a_charged_agent_is_not_also_a_victim() -> None:
+    from wirewatch.extract.roles import drop_suspect_victims
+
+    def arg(role: str, text: str, status: str | None = None) -> dict:
+        found = {"role": role, "entity": None, "span": {"start": 0, "end": 1, "text": text}}
+        return {**found, "status": status} if status else found
+
+    event = {"evidence": {"text": "Hollinger shot his friend."},
+             "arguments": [arg("agent", "Curtis Hollinger", "alleged"),
+                           arg("victim", "Hollinger"), arg("victim", "Thomas Hollinger"),
+                           arg("victim", "his friend")]}
+    drop_suspect_victims([event])
+    assert [a["span"]["text"] for a in event["arguments"] if a["role"] == "victim"] == [
+        "Thomas Hollinger", "his friend"]  # a relative with the surname stays
+    selfshot = {"evidence": {"text": "Hollinger accidentally shot himself."},
+                "arguments": [arg("agent", "Hollinger", "alleged"), arg("victim", "Hollinger")]}
+    drop_suspect_victims([selfshot])
+    assert len(selfshot["arguments"]) == 2
+    parsed = {"evidence": {"text": "x"},  # an agent from the parse may be the victim misread
+              "arguments": [arg("agent", "Rollins"), arg("victim", "Rollins")]}
+    drop_suspect_victims([parsed])
+    assert len(parsed["arguments"]) == 2

@@ -11,7 +11,10 @@ the GVA record of its incident as gold:
   reports more than 0);
 - victims: the share of named victims (GVA participants of type Victim with a first and a last
   name) whose surname appears in a kept event's victim argument;
-- extra: kept events beyond the first (over-coding).
+- extra: kept events beyond the first (over-coding);
+- suspects (not in the mean): of the GVA suspects named with a first and a last name whose
+  surname the article holds (and who are not also victims), the share found as a kept
+  event's agent, and how many were listed as its victims instead.
 
 The kept-event helpers are shared with the ACLED protocol (``wirewatch.eval.acled``).
 """
@@ -79,6 +82,24 @@ def named_victims(incident: dict[str, Any]) -> list[str]:
     return surnames
 
 
+def named_suspects(incident: dict[str, Any]) -> list[str]:
+    """Surnames of the incident's suspects (GVA "Subject-Suspect") named with a first and a
+    last name, who are not also its victims (a self-inflicted shooting lists both)."""
+    victims = set(named_victims(incident))
+    surnames = []
+    for person in incident.get("participants") or []:
+        name = (person.get("name") or "").split()
+        if person.get("type") == "Subject-Suspect" and len(name) >= 2 \
+                and name[-1].lower() not in victims:
+            surnames.append(name[-1].lower())
+    return surnames
+
+
+def role_texts(events: list[dict[str, Any]], role: str) -> str:
+    return " ".join(a["span"]["text"].lower() for e in events for a in e.get("arguments") or []
+                    if a.get("role") == role and a.get("span"))
+
+
 def victim_texts(events: list[dict[str, Any]]) -> str:
     return " ".join(a["span"]["text"].lower() for e in events for a in e.get("arguments") or []
                     if a.get("role") == "victim" and a.get("span"))
@@ -106,6 +127,8 @@ def score_article(record: dict[str, Any], incident: dict[str, Any], text: str | 
     victims = victim_texts(events)
     words = set(re.findall(r"[\w'-]+", text.lower())) if text is not None else set()
     in_text = [s for s in surnames if s in words]
+    suspects = [s for s in named_suspects(incident) if s in words]
+    agents = role_texts(events, "agent")
     return {
         "id": record.get("id"),
         "incident_id": incident["incident_id"],
@@ -117,6 +140,10 @@ def score_article(record: dict[str, Any], incident: dict[str, Any], text: str | 
         "victims_found": sum(1 for s in surnames if s in victims),
         "victims_in_text": len(in_text),
         "victims_in_text_found": sum(1 for s in in_text if s in victims),
+        # suspects the article names: found as an agent, or wrongly listed as a victim
+        "suspects_in_text": len(suspects),
+        "suspects_found": sum(1 for s in suspects if s in agents),
+        "suspects_as_victims": sum(1 for s in suspects if s in victims),
         "kept": len(events),
         "extra": max(0, len(events) - 1),
     }
@@ -140,6 +167,11 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         # of the named victims the article itself names, the share found (not in the mean)
         "victims_in_text": {"named": in_text, "rate": round(100 * sum(
             r.get("victims_in_text_found", 0) for r in rows) / in_text, 1) if in_text else 0.0},
+        "suspects_in_text": {"named": (named_s := sum(r.get("suspects_in_text", 0)
+                                                        for r in rows)),
+                             "rate": round(100 * sum(r.get("suspects_found", 0) for r in rows)
+                                           / named_s, 1) if named_s else 0.0,
+                             "as_victims": sum(r.get("suspects_as_victims", 0) for r in rows)},
         "mean": round(sum(rates.values()) / len(rates), 1),
         "extra_per_article": round(sum(r["extra"] for r in rows) / n, 3) if n else 0.0,
     }
@@ -184,3 +216,7 @@ def result_lines(result: dict[str, Any]) -> Iterator[str]:
     named = result.get("victims_in_text")
     if named:
         yield (f"  named victims the article names: {named['rate']:.1f}% of {named['named']}")
+    suspects = result.get("suspects_in_text")
+    if suspects:
+        yield (f"  named suspects the article names: {suspects['rate']:.1f}% found as agents "
+               f"of {suspects['named']}; {suspects['as_victims']} listed as victims")

@@ -55,10 +55,24 @@ register_extensions()
 ANAPHORIC_DETS = frozenset({"the", "this", "that"})
 #: Verbs that take responsibility or credit for an act ("claimed", "accepted", "took").
 _CLAIM_VERBS = frozenset({"claim", "accept", "admit", "take", "assume", "bear"})
-#: What a suspect "was charged with" that makes him the alleged perpetrator of the violence
-#: (not "charged with possession" or "with failing to secure a firearm").
+#: What a suspect "was charged with", "faces", "was arrested for" or "is accused of" that
+#: makes him the alleged perpetrator of the violence (not "charged with possession" or "with
+#: failing to secure a firearm").
 _CHARGE_CRIMES = frozenset({"murder", "homicide", "manslaughter", "slaying", "killing",
-                            "assault", "shooting", "kill", "shoot", "kidnapping", "attempt"})
+                            "assault", "shooting", "kill", "shoot", "kidnapping", "attempt",
+                            "reckless", "endangerment", "death", "wound", "wounding"})
+#: Charges of those who did not fire ("neglect of a dependent resulting in death", "failing
+#: to secure a firearm"): no perpetrator of the shooting.
+_NOT_THE_SHOOTER = frozenset({"neglect", "negligence", "fail", "failure", "storage", "secure",
+                              "store", "possession", "obstruction", "tampering", "harboring",
+                              "accessory"})
+#: Verbs by which the authorities name a suspect: charge, face (charges), arrest, accuse,
+#: indict, identify (the shooter as X), plead (guilty).
+_SUSPECT_VERBS = frozenset({"charge", "face", "arrest", "accuse", "indict", "identify",
+                            "plead", "convict", "sentence"})
+#: Nouns an identification names the perpetrator by ("identified the shooter as X").
+_PERPETRATOR_NOUNS = frozenset({"suspect", "shooter", "gunman", "killer", "attacker",
+                                "assailant"})
 HARM_SLOTS = frozenset({"killed", "injured", "kidnapped"})
 ARREST_SLOTS = frozenset({"arrested"})
 
@@ -365,7 +379,7 @@ class EventExtractor:
                     mode = "claimed"
                 elif lemma in ("blame", "accuse", "attribute") and _about_attack(token):
                     mode = "attributed"
-                elif lemma == "charge" and _charged_with_violence(token):
+                elif lemma in _SUSPECT_VERBS and _charged_with_violence(token):
                     mode = "charged"
                 elif lemma == "deny" and any(c.lemma_.lower() in ("involvement", "responsibility",
                                                                    "role", "link")
@@ -374,17 +388,22 @@ class EventExtractor:
                 if mode is None:
                     continue
                 holder = None
-                if mode == "charged":  # "police charged X with murder", "X was charged with"
-                    holder = next((c for c in token.children if c.dep_ in ("dobj", "nsubjpass")
-                                   and c.pos_ == "PROPN"), None)
+                charged = mode == "charged"
+                if charged:  # "police charged X with murder", "X was charged with"
+                    holder = _suspect(token)
                     mode = "attributed"
-                elif mode == "attributed":
-                    holder = next((c for c in token.children if c.dep_ == "dobj"), None)
+                elif mode == "attributed":  # "blamed X", "X was accused of the attack"
+                    holder = next((c for c in token.children if c.dep_ == "dobj"), None) or \
+                        next((c for c in token.children if c.dep_ == "nsubjpass"
+                              and c.pos_ == "PROPN"), None)
                 else:
                     holder = next((c for c in token.children if c.dep_ == "nsubj"), None)
                 if holder is None:
                     continue
                 target = self._event_for(events, sent)
+                if target is None and charged:  # a headline's "Man charged in shooting"
+                    target = next((e for e in events if e.type in VIOLENT_TYPES
+                                   and e.factuality == "actual"), None)
                 if target is not None:
                     start, end = holder.left_edge.i, holder.i + 1
                     while start < end and doc[start].lower_ in ("the", "a", "an"):
@@ -414,10 +433,11 @@ class EventExtractor:
             span = char_span(doc, doc[arg.start].idx, doc[arg.end - 1].idx + len(doc[arg.end - 1]))
             responsibility.append({"name": span["text"], "entity": argument_entity(doc, arg),
                                    "mode": item["mode"], "span": span})
-        if not any(a["role"] == "agent" for a in arguments):
+        if not any(a["role"] == "agent" and a.get("entity") for a in arguments):
             # the perpetrator a claim or an attribution of responsibility names elsewhere
-            # ("the Provisional IRA accepted responsibility", "police blamed X") is the
-            # agent, with the status that says how it is known
+            # ("the Provisional IRA accepted responsibility", "police blamed X", "X was
+            # charged with murder") is the agent, with the status that says how it is known;
+            # beside an agent only described ("a gunman"), the name is the same agent
             holder = next((r for r in responsibility if r["mode"] in ("claimed", "attributed")
                            and r["name"].lower() not in PRONOUNS), None)
             if holder is not None:
@@ -534,12 +554,42 @@ class EventExtractor:
 
 
 def _charged_with_violence(verb) -> bool:
-    """"charged with murder", "charged with attempted homicide": a charge of violence."""
+    """A suspect verb whose charge is violence: "charged with murder", "faces first-degree
+    murder charges", "arrested for shooting", "accused of killing", "pleaded guilty to
+    manslaughter", "identified the shooter as" (the noun says it)."""
+    lemma = verb.lemma_.lower()
     for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ == "with":
-            if any(t.lemma_.lower() in _CHARGE_CRIMES for t in child.subtree):
+        if lemma == "identify" and child.dep_ == "dobj":
+            if child.lemma_.lower() in _PERPETRATOR_NOUNS:
+                return True
+            continue
+        if child.dep_ in ("prep", "dobj", "advcl", "acomp") or (
+                lemma == "accuse" and child.dep_ == "pcomp"):
+            if lemma == "face" and child.dep_ == "dobj" and child.lemma_.lower() not in (
+                    "charge", "count", "allegation"):
+                continue
+            lemmas = {t.lemma_.lower() for t in child.subtree}
+            if lemmas & _CHARGE_CRIMES and not lemmas & _NOT_THE_SHOOTER:
                 return True
     return False
+
+
+def _suspect(verb):
+    """The named suspect of a suspect verb: its object or passive subject ("charged X",
+    "X was charged"), the subject of "X faces" / "X pleaded", the name an identification
+    gives ("identified the shooter as X"); through "arrested X and charged him" to X."""
+    lemma = verb.lemma_.lower()
+    wanted = ("dobj", "nsubjpass") if lemma not in ("face", "plead") else ("nsubj",)
+    if lemma == "identify":
+        found = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
+                      for g in c.children if g.dep_ == "pobj"), None)
+        return found if found is not None and found.pos_ == "PROPN" else None
+    holder = next((c for c in verb.children if c.dep_ in wanted), None)
+    if holder is not None and holder.pos_ == "PRON" and verb.dep_ == "conj":
+        holder = next((c for c in verb.head.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    if holder is None and verb.dep_ == "conj":  # "X was arrested and charged with murder"
+        holder = next((c for c in verb.head.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+    return holder if holder is not None and holder.pos_ == "PROPN" else None
 
 
 def _about_attack(verb) -> bool:
