@@ -147,6 +147,7 @@ def test_head_probabilities_map_onto_the_role_classes() -> None:
      "place"),
     ("Two separate shooting cases were reported in May.", "shooting cases", "victim",
      "thing"),
+    ("Vigil held for teenager shot and killed in Killingly", "Vigil", "agent", "event"),
 ])
 def test_actors_are_actors(base_nlp, text, phrase, role, why) -> None:
     doc = base_nlp(text)
@@ -194,6 +195,15 @@ def test_suspect_named_by_the_authorities_is_the_alleged_agent(analyse, second) 
     agents = [(a["span"]["text"], a.get("status")) for a in event["arguments"]
               if a["role"] == "agent"]
     assert ("Anthony Brown", "alleged") in agents
+
+
+def test_a_later_mention_names_the_agent_the_lead_only_described(analyse) -> None:
+    record = analyse("Vigil held for teenager shot and killed in Killingly\n\nA teenager "
+                     "was shot and killed in Killingly on Aug. 5. Police said 22-year-old "
+                     "Kyle Carney shot and killed Regula inside a home on Kenneth Drive.")
+    agents = {a["span"]["text"] for e in record["events"] for a in e["arguments"]
+              if a["role"] == "agent"}
+    assert "Kyle Carney" in agents and "Vigil" not in agents
 
 
 def test_parents_charged_with_neglect_did_not_fire(analyse) -> None:

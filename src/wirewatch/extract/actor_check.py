@@ -72,6 +72,13 @@ def _mute_heads() -> frozenset[str]:
     return frozenset(load_cues().mute_sources) | frozenset(weapon_lemmas())
 
 
+@cache
+def _happenings() -> frozenset[str]:
+    """Nouns of events and happenings (``mute_sources.events`` of ``cues.yaml``)."""
+    raw = (load_yaml("cues.yaml") or {}).get("mute_sources") or {}
+    return frozenset(str(w).lower() for w in raw.get("events") or ())
+
+
 def _resolved_place(span: Span) -> bool:
     """The places component resolved (part of) this phrase to a gazetteer place: a name the
     tagger calls GPE but no gazetteer knows ("Oqueli") is more likely a person's."""
@@ -141,6 +148,8 @@ def not_an_actor(span: Span, role: str, entity: dict[str, Any] | None = None) ->
         return "outlet"
     if _call_sign(span):
         return "outlet"
+    if len(span) == 1 and root.lower_ in _happenings():
+        return "event"  # a title-case headline's "Vigil held for ..." tagged as a person
     if _dateline(span):
         return "place"
     if root.ent_type_ == "EVENT" or (named and words and words[-1] in EVENT_WORDS

@@ -20,7 +20,7 @@ from wirewatch.contract import (
     SPEECH_ACTS,
     VIOLENT_TYPES,
 )
-from wirewatch.extract.actor_check import PRONOUNS
+from wirewatch.extract.actor_check import PRONOUNS, not_an_actor
 from wirewatch.extract.arguments import (
     Argument,
     argument_entity,
@@ -274,11 +274,16 @@ class EventExtractor:
         target.extra_sents.append(event.sent)
         target.mentions.append(event.sent.doc[primary.start : primary.end])
         doubtful = event.status in ("alleged", "claimed", "unconfirmed", "denied")
+        named_agent = any(a.role == "agent" and _names_someone(a) for a in target.arguments)
         for arg in event.arguments:
             if arg.role == "agent" and doubtful:
                 target.responsibility.append({
                     "arg": arg, "mode": "claimed" if event.status == "claimed" else "attributed"})
-            elif arg.role not in {a.role for a in target.arguments} or arg.role == "victim":
+            elif arg.role not in {a.role for a in target.arguments if a.role != "agent"
+                                  or _may_act(a)} or arg.role == "victim" \
+                    or (arg.role == "agent" and not named_agent and _names_someone(arg)):
+                # a later mention that names the perpetrator ("Police said Kyle Carney shot
+                # and killed Regula") names the agent the lead only described ("a man")
                 target.arguments.append(arg)
         if event.status in ("unconfirmed", "denied"):
             target.status = more_doubtful(target.status, event.status)
@@ -551,6 +556,17 @@ class EventExtractor:
         out["victim_kind"] = victim_kind
         out["spans"] = spans
         return out
+
+
+def _may_act(arg: Argument) -> bool:
+    return not_an_actor(arg.head.doc[arg.start:arg.end], "agent") is None
+
+
+def _names_someone(arg: Argument) -> bool:
+    """The argument names a person or a group that may act (a title-case headline's
+    "Vigil", tagged a person, does not)."""
+    return arg.head.pos_ == "PROPN" and arg.head.ent_type_ in ("PERSON", "ORG", "NORP") \
+        and _may_act(arg)
 
 
 def _charged_with_violence(verb) -> bool:
