@@ -37,6 +37,8 @@ def test_actor_codes() -> None:
     # crowd violence without a known armed agent is the rioters'
     assert actor_codes("Violence against civilians", [], [None], crowd=True) == (5, 7)
     assert actor_codes("Battles", ["military"], ["armed_group"], crowd=True) == (1, 2)
+    # a clash of a crowd with state forces: the crowd first, the state forces second
+    assert actor_codes("Riots", ["police"], ["political_party"], crowd=True) == (5, 1)
     # nothing violent, nobody named
     assert actor_codes("Strategic developments", [], []) == (None, 0)
 

@@ -206,6 +206,20 @@ def test_a_later_mention_names_the_agent_the_lead_only_described(analyse) -> Non
     assert "Kyle Carney" in agents and "Vigil" not in agents
 
 
+@pytest.mark.parametrize(("text", "sides"), [
+    ("Ten people were injured in a clash between police and opposition activists in Feni "
+     "on Monday.", ("police", "opposition activists")),
+    ("About 10 people were injured when blockaders clashed with police on the highway on "
+     "Friday.", ("blockaders", "police")),
+])
+def test_the_two_sides_of_a_clash(analyse, text, sides) -> None:
+    record = analyse(text)
+    [fight] = [e for e in record["events"] if e["type"] == "FIGHT"]
+    found = {a["role"]: a["span"]["text"] for a in fight["arguments"]
+             if a["role"] in ("agent", "target")}
+    assert (found.get("agent"), found.get("target")) == sides
+
+
 def test_parents_charged_with_neglect_did_not_fire(analyse) -> None:
     record = analyse("A 4-year-old boy was shot dead at a home in Toledo on Friday after he "
                      "found a gun. His mother, Kanisha Brown, was charged with neglect of a "

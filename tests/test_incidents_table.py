@@ -158,3 +158,23 @@ def test_table_cells_cannot_drive_the_terminal(tmp_path: Path) -> None:
     out = console.export_text(styles=False)
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b]0;pwned" in out and "[bold]x[/bold]" in out
+
+
+def test_a_reader_sees_which_perpetrators_are_alleged_or_claimed() -> None:
+    from wirewatch.store.roles import AGENT_ROLES, participants
+
+    def span(text: str) -> dict:
+        return {"start": 0, "end": len(text), "text": text}
+
+    event = {"arguments": [{"role": "agent", "entity": None, "span": span("a gunman")},
+                           {"role": "agent", "entity": "e2", "span": span("Brown"),
+                            "status": "alleged"}],
+             "responsibility": [{"name": "Anthony Brown", "entity": "e2", "mode": "attributed"},
+                                {"name": "JNIM", "entity": None, "mode": "claimed"},
+                                {"name": "Hezbollah", "entity": None, "mode": "denied"}]}
+    names = {(1, "e2"): "Anthony Brown"}
+    assert participants(event, AGENT_ROLES, names, 1, qualified=True) == [
+        "a gunman", "Anthony Brown (alleged)", "JNIM (claimed)"]
+    # counted names stay bare, one per mention
+    assert participants(event, AGENT_ROLES, names, 1) == [
+        "a gunman", "Anthony Brown", "Anthony Brown", "JNIM"]

@@ -13,7 +13,7 @@ note:
 - agent / victim category: the ACLED actor categories (inter1 / inter2: 1 state forces,
   2 rebel groups, 3 political militias, 4 identity militias, 5 rioters, 6 protesters,
   7 civilians, 8 other; 0 no second actor) of the first kept event whose type is
-  compatible, coded as ``wirewatch export --format acled-csv`` codes them (the entity kind,
+  compatible and that has an agent (else the first compatible one), coded as ``wirewatch export --format acled-csv`` codes them (the entity kind,
   else the kind of a descriptor's head noun), against the categories of the gold actor1 and
   actor2. Scored on notes with such an event (the coding of a found event) and whose gold
   categories can be told apart (ACLED's interaction code lists the lower category first, so
@@ -153,7 +153,11 @@ def category_rates(record: dict[str, Any], gold: dict[str, Any],
     """Agent and victim category checks of one note (None where not scored)."""
     types = compatible_types(gold.get("event_type") or "")
     expected = gold_categories(gold)
-    found = next((e for e in events if types and e["type"] in types), None)
+    compatible = [e for e in events if types and e["type"] in types]
+    # the record an ACLED coder would code: the first with an agent, else the first
+    found = next((e for e in compatible if any(a.get("role") == "agent"
+                                               for a in e.get("arguments") or [])),
+                 compatible[0] if compatible else None)
     if found is None or expected is None:
         return {"agent_category": None, "victim_category": None, "categories": None}
     inter1, inter2 = event_categories(record, found)

@@ -141,15 +141,27 @@ def actor_codes(event_type: str, agent_kinds: list[str | None],
         inter1 = inter_code(agent_kinds[0], agent=True)
     elif inter1 is None and violent:
         inter1 = int(codes()["unknown_agent"])
+    rioters = codes()["inter_by_event_type"]["Riots"]
     if violent and crowd and inter1 in (int(codes()["unknown_agent"]), 7):
-        inter1 = codes()["inter_by_event_type"]["Riots"]
+        inter1 = rioters
     inter2 = 0
-    if event_type == "Protests":
-        return inter1, 0
+    if event_type in codes()["inter_by_event_type"]:
+        # demonstrators are the first actor; state forces among the others are the second
+        # ("rioters clashed with police"); a protest's demand or road is no actor
+        state = any(k is not None and inter_code(k, agent=True) == 1
+                    for k in (*agent_kinds, *target_kinds))
+        if state:
+            return inter1, 1
+        if event_type == "Protests":
+            return inter1, 0
     if target_kinds:
         inter2 = inter_code(target_kinds[0], agent=False)
     elif violent and victim_kind:
         inter2 = int(codes()["unknown_victim"])
+    if violent and crowd and inter1 == 1 and inter2 in (0, 3, 5, 7):
+        # "a clash between police and activists": ACLED's first actor is the crowd, the
+        # state forces its second
+        inter1, inter2 = rioters, 1
     return inter1, inter2
 
 

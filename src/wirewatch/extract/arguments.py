@@ -305,6 +305,44 @@ def find_arguments(trigger_tok: Token, is_noun: bool, sent: Span,
     return args
 
 
+#: Crowds that take a side in a clash without being actor nouns elsewhere ("activists",
+#: "blockaders", "supporters of X", "two groups of villagers").
+_SIDE_NOUNS = frozenset({"activist", "supporter", "blockader", "picketer", "villager",
+                         "local", "faction", "group", "student", "worker", "cadre", "follower",
+                         "youth", "member", "resident", "tribesman", "clan", "crowd", "mob"})
+
+
+def fight_sides(trigger_tok: Token, is_noun: bool) -> list[Argument]:
+    """The two sides of a fight: "a clash between police and activists", "blockaders clashed
+    with police", "Police and BNP activists clashed": the first side is the agent, the
+    other the target (PLOVER FIGHT has two armed sides; ACLED codes them as actor1 and
+    actor2). Only phrases that may act (``is_actor``) count."""
+    sides: list[Token] = []
+    if is_noun:
+        for child in trigger_tok.children:
+            if child.dep_ == "prep" and child.lower_ in ("between", "among"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        sides.extend([pobj, *pobj.conjuncts])
+            elif child.dep_ == "prep" and child.lower_ == "with":
+                sides.extend(p for p in child.children if p.dep_ == "pobj")
+    else:
+        subj, _ = _subject(trigger_tok)
+        if subj is not None:
+            sides.extend([subj, *subj.conjuncts])
+        for child in trigger_tok.children:
+            if child.dep_ == "prep" and child.lower_ in ("with", "against"):
+                sides.extend(p for p in child.children if p.dep_ == "pobj")
+    found: list[Argument] = []
+    for tok in sides:
+        if tok.pos_ == "PRON" or not (is_actor(tok) or tok.lemma_.lower() in _SIDE_NOUNS):
+            continue
+        start, end = mention_bounds(tok)
+        if start < end:
+            found.append(Argument("agent" if not found else "target", tok, start, end))
+    return found if len(found) >= 2 else []
+
+
 def coordinated(tok: Token) -> list[Token]:
     """The other items of a list headed by ``tok``, also where the parser hung them on an
     apposition ("her daughter, Meredith Jessie, and her father")."""

@@ -24,6 +24,7 @@ from wirewatch.extract.actor_check import PRONOUNS, not_an_actor
 from wirewatch.extract.arguments import (
     Argument,
     argument_entity,
+    fight_sides,
     find_arguments,
 )
 from wirewatch.extract.casualties import Casualty, find_casualties
@@ -160,6 +161,8 @@ class EventExtractor:
                         else "victim" if trig.sense.casualty else "auto")
                 event.arguments.extend(
                     find_arguments(trig.token, trig.is_noun, sent, event_nouns, role))
+                if event.type == "FIGHT" and not any(a.role == "agent" for a in event.arguments):
+                    event.arguments.extend(fight_sides(trig.token, trig.is_noun))
                 for mod in trig.modifiers:
                     if mod.i not in {a.head.i for a in event.arguments}:
                         # "car bomb" is the weapon; in "car bombing" the car is

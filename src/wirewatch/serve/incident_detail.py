@@ -140,7 +140,7 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
                         for s in event.get("sources") or [] if isinstance(s, dict)],
             "responsibility": [{"name": r.get("name"), "mode": r.get("mode")}
                                for r in event.get("responsibility") or [] if isinstance(r, dict)],
-            "agents": participants(event, AGENT_ROLES, names, pk),
+            "agents": participants(event, AGENT_ROLES, names, pk, qualified=True),
             "victims": participants(event, VICTIM_ROLES, names, pk),
         })
 

@@ -28,6 +28,9 @@ AGENT_ROLES = frozenset({"agent"})
 VICTIM_ROLES = frozenset({"victim", "target"})
 #: Responsibility modes that name a perpetrator (a denial does not).
 BLAMING_MODES = frozenset({"claimed", "attributed"})
+#: How a reader is told a perpetrator is known only by a claim or an accusation: argument
+#: statuses and responsibility modes -> the word shown after the name.
+QUALIFIERS = {"alleged": "alleged", "claimed": "claimed", "attributed": "alleged"}
 #: Longest one-line summary, in characters (short enough for a terminal table cell).
 SUMMARY_CHARS = 120
 #: Most names listed per role.
@@ -56,9 +59,12 @@ def entities_in_role(event: Mapping[str, Any], role: str) -> set[str]:
 
 
 def participants(event: Mapping[str, Any], roles: Iterable[str],
-                 names: Mapping[tuple[int, str], str], document_pk: int) -> list[str]:
+                 names: Mapping[tuple[int, str], str], document_pk: int,
+                 qualified: bool = False) -> list[str]:
     """Names filling ``roles`` in ``event``: the entity's name, else the argument's own words
-    ("seven people"); perpetrators include claimed/attributed responsibility."""
+    ("seven people"); perpetrators include claimed/attributed responsibility. ``qualified``
+    (for a reader, not for counting names) marks a perpetrator known only by a claim or an
+    accusation: "Anthony Brown (alleged)", "JNIM (claimed)", each name once."""
     roles = frozenset(roles)
     found = []
     for arg in dicts(event.get("arguments")):
@@ -68,14 +74,17 @@ def participants(event: Mapping[str, Any], roles: Iterable[str],
         span = arg.get("span") if isinstance(arg.get("span"), dict) else {}
         name = name or (span.get("text") if isinstance(span.get("text"), str) else None)
         if name:
-            found.append(" ".join(name.split()))
+            name = " ".join(name.split())
+            status = arg.get("status")
+            found.append(f"{name} ({status})" if qualified and status in QUALIFIERS else name)
     if roles & AGENT_ROLES:
         for claim in dicts(event.get("responsibility")):
             if claim.get("mode") in BLAMING_MODES and isinstance(claim.get("name"), str):
                 entity = claim.get("entity")
-                found.append(names.get((document_pk, str(entity)), claim["name"]) if entity
-                             else claim["name"])
-    return found
+                name = names.get((document_pk, str(entity)), claim["name"]) if entity \
+                    else claim["name"]
+                found.append(f"{name} ({QUALIFIERS[claim['mode']]})" if qualified else name)
+    return list(dict.fromkeys(found)) if qualified else found
 
 
 def ranked(counts: Counter[str], most: int = MOST_NAMES) -> list[str]:
