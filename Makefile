@@ -84,7 +84,8 @@ train: $(STAMP)
 # The shared encoder (nlp/shared_encoder.py): the rules' event candidates over every source
 # (cached under out/train-encoder), then one multi-task fine-tuning run on 2 CPU threads,
 # exported as int8 ONNX with its heads and card (data/models/encoder/). The same command
-# takes --device cuda on a GPU.
+# takes --device cuda on a GPU. Then the ACLED actor-category heads on that trunk (card:
+# data/models/encoder/categories_card.md).
 ENCODER_TASKS ?= events,casualties,coref,arguments,attribution
 train-encoder: $(STAMP)
 	$(BIN)/pip install -q -e '.[train,encoder]'
@@ -94,6 +95,8 @@ train-encoder: $(STAMP)
 	$(BIN)/python -m wirewatch.train.encoder --tasks $(ENCODER_TASKS) --data ../shared/data \
 		--out src/wirewatch/data/models/encoder --work out/train-encoder --epochs 1 \
 		--max-examples-per-task 2500 --threads 2 --freeze-layers 3 --save-every 100
+	$(BIN)/python -m wirewatch.train.actor_categories --data ../shared/data \
+		--out src/wirewatch/data/models/encoder/heads --work out/train-categories
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -77,3 +77,63 @@ def test_event_categories_read_entities_then_descriptors() -> None:
     assert event_categories(record, event) == (2, 1)
     event["arguments"] = event["arguments"][1:2]  # only a thing as target
     assert event_categories(record, event) == (3, 0)
+
+
+def test_read_codes_follow_the_heads_where_the_export_can() -> None:
+    from wirewatch.export.acled import read_codes
+
+    read = {"agent": 5, "victim": 1, "confidence": 0.8}
+    # rioters can be named by the country; police with no phrase in the text cannot
+    assert read_codes("Violence against civilians", 3, 7, read, False, False) == (5, 7)
+    assert read_codes("Violence against civilians", 3, 7, read, True, True) == (5, 1)
+    # a demonstration's first actor stays the demonstrators
+    assert read_codes("Protests", 6, 0, {"agent": 2}, True, False) == (6, 0)
+    assert read_codes("Battles", 1, 2, None, True, True) == (1, 2)
+
+
+class _Head:
+    def __init__(self, labels: list[str], winner: int, p: float, threshold: float) -> None:
+        self.labels, self.winner, self.p = labels, winner, p
+        self.meta = {"threshold": threshold}
+
+    def probs(self, x):
+        import numpy as np
+
+        out = np.full(len(self.labels), (1 - self.p) / (len(self.labels) - 1))
+        out[self.winner] = self.p
+        return out
+
+
+def test_category_heads_annotate_sure_readings(wirewatch_nlp) -> None:
+    from wirewatch.extract.category_heads import CategoryHeads
+    from wirewatch.nlp.shared_encoder import load_shared_encoder
+
+    encoder = load_shared_encoder()
+    if encoder is None:
+        pytest.skip("the shared encoder does not run here")
+    doc = wirewatch_nlp("Unidentified assailants hurled a petrol bomb at a police van in "
+                        "Dhaka on Saturday, wounding five.")
+    events = [dict(e) for e in doc._.ww_events]
+    heads = CategoryHeads(encoder, {
+        "agent": _Head(["1", "3", "5"], 2, 0.9, 0.5),     # sure: rioters
+        "victim": _Head(["0", "1", "7"], 1, 0.4, 0.5)})  # unsure: left to the rules
+    out = heads.annotate(doc, events)
+    read = [e.get("actor_categories") for e in out if e["type"] == "ASSAULT"]
+    assert read and read[0] == {"agent": 5, "confidence": 0.9}
+    assert all("actor_categories" not in e for e in out if e["type"] not in
+               ("ASSAULT", "FIGHT", "COERCE", "PROTEST"))
+
+
+def test_train_actor_categories_small(shared_dir, tmp_path) -> None:
+    import json
+
+    from wirewatch.train.actor_categories import main
+
+    main(["--data", str(shared_dir / "data"), "--out", str(tmp_path / "heads"),
+          "--work", str(tmp_path / "work"), "--limit", "60", "--epochs", "20", "--no-check"])
+    report = json.loads((tmp_path / "work" / "report.json").read_text())
+    assert report["notes"] > 20
+    for side in ("agent", "victim"):
+        assert (tmp_path / "heads" / f"acled_{side}.npz").stat().st_size > 10_000
+        assert 0.3 <= report[side]["threshold"] <= 1.01
+    assert "Check half" not in (tmp_path / "categories_card.md").read_text()

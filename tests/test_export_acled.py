@@ -89,6 +89,21 @@ def test_accidental_shooting_is_not_violence_against_civilians(tmp_path: Path) -
     assert acled_type("ASSAULT", "firearms", accidental=True) == tuple(codes()["accidental"])
 
 
+def test_export_follows_the_category_heads(tmp_path: Path) -> None:
+    mob = event(type_="ASSAULT", mode="explosives", place="Herat", admin1="Herat",
+                day="2024-05-01", killed=1)
+    mob["casualties"]["victim_kind"] = "civilians"
+    mob["actor_categories"] = {"agent": 5, "victim": 1, "confidence": 0.8}
+    with open_store(str(tmp_path / "w.db")) as store:
+        store.add_records([record("a", "Crude bombs were hurled during the strike.", [mob])])
+        [item] = load_incidents(store)
+    row = acled_row(item)
+    # the heads read rioters: named by the country; police with no phrase stay out
+    assert (row["actor1"], row["inter1"]) == ("Rioters (Afghanistan)", 5)
+    assert (row["actor2"], row["inter2"], row["interaction"]) == ("Civilians (Afghanistan)",
+                                                                   7, 57)
+
+
 def check_rows(path: Path) -> list[dict[str, str]]:
     """Every row of an ACLED CSV holds valid values in ACLED's formats."""
     with path.open(newline="", encoding="utf-8") as handle:

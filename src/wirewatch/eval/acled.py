@@ -118,7 +118,7 @@ def gold_categories(gold: dict[str, Any]) -> tuple[int, int] | None:
 
 def event_categories(record: dict[str, Any], event: dict[str, Any]) -> tuple[int | None, int]:
     """(inter1, inter2) of a predicted event, coded as the ACLED export codes an incident."""
-    from wirewatch.export.acled import actor_codes, crowd_violence
+    from wirewatch.export.acled import actor_codes, crowd_violence, read_codes
     from wirewatch.export.rows import acled_type
     from wirewatch.knowledge.actors import descriptor_kind
 
@@ -145,19 +145,31 @@ def event_categories(record: dict[str, Any], event: dict[str, Any]) -> tuple[int
     # victims are people whatever their kind; a target counts only as a known actor (a bus,
     # a road or a house is no second actor)
     seconds = kinds(("victim",), True) or kinds(("target",), False)
-    return actor_codes(event_type, kinds(("agent",), True), seconds, victim_kind, crowd)
+    inter1, inter2 = actor_codes(event_type, kinds(("agent",), True), seconds, victim_kind,
+                                 crowd)
+    # the heads' reading, where they were sure and the export can follow it
+    return read_codes(event_type, inter1, inter2, event.get("actor_categories"),
+                      any(a.get("role") == "agent" for a in event.get("arguments") or []),
+                      bool(seconds))
+
+
+def category_event(events: list[dict[str, Any]], gold: dict[str, Any]
+                   ) -> dict[str, Any] | None:
+    """The kept event a note's categories are read from: of those whose type is compatible
+    with the gold event type, the first with an agent (the record an ACLED coder would
+    code), else the first."""
+    types = compatible_types(gold.get("event_type") or "")
+    compatible = [e for e in events if types and e["type"] in types]
+    return next((e for e in compatible if any(a.get("role") == "agent"
+                                              for a in e.get("arguments") or [])),
+                compatible[0] if compatible else None)
 
 
 def category_rates(record: dict[str, Any], gold: dict[str, Any],
                    events: list[dict[str, Any]]) -> dict[str, Any]:
     """Agent and victim category checks of one note (None where not scored)."""
-    types = compatible_types(gold.get("event_type") or "")
     expected = gold_categories(gold)
-    compatible = [e for e in events if types and e["type"] in types]
-    # the record an ACLED coder would code: the first with an agent, else the first
-    found = next((e for e in compatible if any(a.get("role") == "agent"
-                                               for a in e.get("arguments") or [])),
-                 compatible[0] if compatible else None)
+    found = category_event(events, gold)
     if found is None or expected is None:
         return {"agent_category": None, "victim_category": None, "categories": None}
     inter1, inter2 = event_categories(record, found)

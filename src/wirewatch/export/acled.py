@@ -165,6 +165,30 @@ def actor_codes(event_type: str, agent_kinds: list[str | None],
     return inter1, inter2
 
 
+#: Categories an export can name an actor by without a name from the text: "Unidentified
+#: Armed Group (X)", "Rioters (X)", "Protesters (X)", "Civilians (X)" (0: no second actor).
+_GENERIC_AGENT = {3: "Unidentified Armed Group", 5: "Rioters", 6: "Protesters", 7: "Civilians"}
+_GENERIC_SECOND = {5: "Rioters", 6: "Protesters", 7: "Civilians"}
+
+
+def read_codes(event_type: str, inter1: int | None, inter2: int,
+               read: dict[str, Any] | None, has_agent: bool, has_second: bool
+               ) -> tuple[int | None, int]:
+    """The rules' codes with the category heads' reading (``actor_categories``) where the
+    export can follow it: for a named actor, or for a category it can name by itself; a
+    state force with no phrase in the text stays out (ACLED names forces by the state), and
+    a demonstration's first actor stays the rioters or protesters."""
+    read = read or {}
+    agent, second = read.get("agent"), read.get("victim")
+    if event_type in codes()["inter_by_event_type"] and agent not in (5, 6):
+        agent = None
+    if isinstance(agent, int) and (has_agent or agent in _GENERIC_AGENT):
+        inter1 = agent
+    if isinstance(second, int) and (has_second or second in _GENERIC_SECOND or second == 0):
+        inter2 = second
+    return inter1, inter2
+
+
 def interaction(inter1: int | None, inter2: int | None) -> int | None:
     """ACLED's two-digit interaction code: the lower category first; ``X0`` for one actor."""
     if not inter1:
@@ -212,12 +236,15 @@ def acled_row(item: ExportIncident) -> dict[str, Any]:
         [item.kinds.get(actor1) or descriptor_kind(actor1)] if actor1 else [],
         [item.kinds.get(actor2) or descriptor_kind(actor2)] if actor2 else [],
         item.victim_kind)
-    if event_type in codes()["inter_by_event_type"]:  # demonstrators: named by the country
-        actor1 = f"{'Rioters' if event_type == 'Riots' else 'Protesters'} ({where})"
-    elif actor1 is None and violent:
-        actor1 = f"Unidentified Armed Group ({where})"
+    inter1, inter2 = read_codes(event_type, inter1, inter2, item.actor_categories,
+                                actor1 is not None, actor2 is not None)
+    if event_type in codes()["inter_by_event_type"] or (inter1 in (5, 6) and actor1 is None):
+        # demonstrators: named by the country
+        actor1 = f"{'Rioters' if inter1 == 5 else 'Protesters'} ({where})"
+    elif actor1 is None and inter1 is not None:
+        actor1 = f"{_GENERIC_AGENT.get(inter1, 'Unidentified Armed Group')} ({where})"
     if not actor2 and inter2:
-        actor2 = f"Civilians ({where})"
+        actor2 = f"{_GENERIC_SECOND.get(inter2, 'Civilians')} ({where})"
     tags = list(item.tags())
     if event_type in ("Protests", "Riots"):
         tags.append("crowd size=no report")

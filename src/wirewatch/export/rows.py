@@ -58,6 +58,7 @@ class ExportIncident:
     kinds: dict[str, str | None] = field(default_factory=dict)  # actor name -> entity kind
     victim_kind: str | None = None  # the members' casualty victim kind, when one says it
     accidental: bool = False  # a member event is marked "accidental": true
+    actor_categories: dict[str, Any] = field(default_factory=dict)  # the heads' reading
     place_extra: dict[str, Any] = field(default_factory=dict)  # admin2/admin3/ambiguous/...
     updated_at: Any = None  # datetime of the incident's last change
 
@@ -181,6 +182,8 @@ def load_incidents(store: Store, where: IncidentFilter | None = None) -> list[Ex
         for row in per_incident[incident["id"]]:
             event = row.event_json if isinstance(row.event_json, dict) else {}
             item.accidental = item.accidental or event.get("accidental") is True
+            if not item.actor_categories and isinstance(event.get("actor_categories"), dict):
+                item.actor_categories = dict(event["actor_categories"])
             if not item.place_extra:
                 item.place_extra = _place_extra(event, item.location)
             victims = event.get("casualties")

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
+from wirewatch.extract.category_heads import CategoryHeads
 from wirewatch.extract.event_features import entity_kinds
 from wirewatch.extract.event_filter import (
     DOUBTED,
@@ -94,8 +95,10 @@ class EventHeads:
     def __init__(self, encoder: SharedEncoder, kind: Head, casualties: Head | None,
                  keep_threshold: float = 0.5, none_threshold: float = 0.9,
                  coref: Head | None = None, same_threshold: float = 0.8,
-                 linear: EventFilter | None = None, mix: float = 0.0) -> None:
+                 linear: EventFilter | None = None, mix: float = 0.0,
+                 categories: CategoryHeads | None = None) -> None:
         self.encoder, self.kind, self.casualties, self.coref = encoder, kind, casualties, coref
+        self.categories = categories  # ACLED actor categories, where shipped
         self.keep_threshold, self.none_threshold = keep_threshold, none_threshold
         self.same_threshold = same_threshold
         # the linear filter's vote, weighted ``mix`` (0: the encoder alone)
@@ -114,7 +117,8 @@ class EventHeads:
         linear = EventFilter() if mix > 0 and filter_path().exists() else None
         return cls(encoder, kind, load_head("casualties") if has_head("casualties") else None,
                    threshold, coref=load_head("coref") if has_head("coref") else None,
-                   linear=linear, mix=mix if linear is not None else 0.0)
+                   linear=linear, mix=mix if linear is not None else 0.0,
+                   categories=CategoryHeads.load(encoder))
 
     def judge(self, doc: Doc, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The events kept (renumbered v1, v2, ...), figures checked by the casualty head."""
@@ -166,6 +170,8 @@ class EventHeads:
             kept = [self.check_figures(doc, e, events) for e in kept]
         if self.coref is not None:
             kept = self.fold(doc, kept)
+        if self.categories is not None:
+            kept = self.categories.annotate(doc, kept)
         return [{**e, "id": f"v{n}"} for n, e in enumerate(kept, start=1)]
 
     def check_figures(self, doc: Doc, event: dict[str, Any], candidates: list[dict[str, Any]]
