@@ -54,8 +54,8 @@ def build_features(data: Path, work: Path, limit: int | None = None) -> dict[str
     from wirewatch.eval.coding import kept_events
     from wirewatch.eval.common import in_part, load_jsonl
     from wirewatch.extract.category_heads import event_features
+    from wirewatch.nlp.extensions import get_list
     from wirewatch.nlp.shared_encoder import load_shared_encoder
-    from wirewatch.pipeline.record import to_record
 
     encoder = load_shared_encoder()
     if encoder is None:
@@ -67,14 +67,14 @@ def build_features(data: Path, work: Path, limit: int | None = None) -> dict[str
     rows: dict[str, list[Any]] = {k: [] for k in ("x", "agent", "victim", "rule_agent",
                                                   "rule_victim", "ids")}
     started = time.time()
-    for n, (note, (document, doc)) in enumerate(zip(notes, extract_docs(documents),
+    for n, (note, (_document, doc)) in enumerate(zip(notes, extract_docs(documents),
                                                     strict=True)):
         if n % 200 == 0:
             print(f"  {n}/{len(notes)} notes, {time.time() - started:.0f} s", flush=True)
         gold = gold_categories(note["gold"])
         if doc is None or gold is None:
             continue
-        record = to_record(document, doc)
+        record = {"entities": get_list(doc, "ww_entities"), "events": get_list(doc, "ww_events")}
         event = category_event(kept_events(record), note["gold"])
         if event is None:
             continue
@@ -196,8 +196,10 @@ def check_half(data: Path) -> dict[str, Any] | None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "wirewatch.cli", "eval", "acled",
-                           str(data / ACLED_FILE), "--part", "check", "--json", "--quiet"],
+    script = ("import json, sys; from pathlib import Path; "
+              "from wirewatch.eval.acled import evaluate; "
+              "print(json.dumps(evaluate(Path(sys.argv[1]), 'check')[0]))")
+    done = subprocess.run([sys.executable, "-c", script, str(data / ACLED_FILE)],
                           capture_output=True, text=True, check=False)
     try:
         return json.loads(done.stdout)
