@@ -199,3 +199,27 @@ def test_event_heads_keep_drop_and_renumber(exported) -> None:
     kinds = entity_kinds(doc)
     assert all(not judged(e) or strong_evidence(doc, e, kinds) for e in drop)
     assert sum(1 for e in drop if not judged(e)) == sum(1 for e in events if not judged(e))
+
+
+def test_argument_head_retrains_on_the_shipped_trunk(tmp_path, monkeypatch) -> None:
+    """``train.argument_head``: features from the shipped int8 trunk, a head in the shipped
+    head's format beside a copy of the trunk (a candidate ``WIREWATCH_ENCODER_DIR``)."""
+    from wirewatch.nlp.shared_encoder import load_head_file, load_shared_encoder
+    from wirewatch.train import argument_head
+    from wirewatch.train.tasks import Example, TaskData
+    from wirewatch.train.tasks import arguments as task
+
+    if load_shared_encoder() is None:
+        pytest.skip("the shared encoder does not run here")
+    text = "Gunmen shot a police officer in Lima on Monday."
+    items = [((6, 10), (0, 6), "agent"), ((6, 10), (13, 27), "victim"),
+             ((6, 10), (31, 35), "place"), ((6, 10), (39, 45), "none")]
+    data = TaskData(name="arguments", kind="pair", labels=list(task.LABELS),
+                    examples=[Example(text=text, items=items, doc="d")] * 4)
+    monkeypatch.setattr(task, "build", lambda *a, **k: data)
+    argument_head.main(["--work", str(tmp_path / "work"), "--out", str(tmp_path / "out"),
+                        "--epochs", "2"])
+    head = load_head_file(tmp_path / "out" / "heads" / "arguments.npz")
+    assert head.labels == list(task.LABELS) and head.kind == "pair"
+    assert head.probs(np.zeros(head.layers[0][0].shape[0], np.float32)).shape == (6,)
+    assert (tmp_path / "out" / "trunk.int8.onnx").exists()
