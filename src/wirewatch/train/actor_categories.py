@@ -39,8 +39,12 @@ def held_out(note_id: str) -> bool:
 
 
 def build_features(data: Path, work: Path, limit: int | None = None) -> dict[str, Any]:
-    """Features, labels and the rules' codes of every usable tune note (cached in ``work``)."""
-    cache = work / "features.npz"
+    """Features, labels and the rules' codes of every usable tune note (cached in ``work``
+    under the trunk's digest: a retrained encoder makes new features)."""
+    from wirewatch.nlp.shared_encoder import TRUNK_FILE, model_dir
+
+    digest = hashlib.sha256((model_dir() / TRUNK_FILE).read_bytes()).hexdigest()[:12]
+    cache = work / f"features-{digest}-{limit or 'all'}.npz"
     if cache.exists():
         with np.load(cache, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}

@@ -28,8 +28,14 @@ import numpy as np
 
 
 def features(cache: Path, data: Path, work: Path) -> dict[str, np.ndarray]:
-    """Pair features, labels and weights of every training item (cached under ``work``)."""
-    path = work / "features.npz"
+    """Pair features, labels and weights of every training item (cached under ``work``,
+    under the trunk's digest)."""
+    import hashlib
+
+    from wirewatch.nlp.shared_encoder import TRUNK_FILE, model_dir
+
+    digest = hashlib.sha256((model_dir() / TRUNK_FILE).read_bytes()).hexdigest()[:12]
+    path = work / f"features-{digest}.npz"
     if path.exists():
         with np.load(path) as z:
             return {k: z[k] for k in z.files}
