@@ -127,6 +127,8 @@ def test_category_heads_annotate_sure_readings(wirewatch_nlp) -> None:
 def test_train_actor_categories_small(shared_dir, tmp_path) -> None:
     import json
 
+    pytest.importorskip("torch")  # the ``train`` extra
+
     from wirewatch.train.actor_categories import main
 
     main(["--data", str(shared_dir / "data"), "--out", str(tmp_path / "heads"),

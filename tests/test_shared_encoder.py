@@ -209,6 +209,7 @@ def test_argument_head_retrains_on_the_shipped_trunk(tmp_path, monkeypatch) -> N
     from wirewatch.train.tasks import Example, TaskData
     from wirewatch.train.tasks import arguments as task
 
+    pytest.importorskip("torch")  # the ``train`` extra
     if load_shared_encoder() is None:
         pytest.skip("the shared encoder does not run here")
     text = "Gunmen shot a police officer in Lima on Monday."
