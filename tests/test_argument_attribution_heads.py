@@ -220,6 +220,19 @@ def test_the_two_sides_of_a_clash(analyse, text, sides) -> None:
     assert (found.get("agent"), found.get("target")) == sides
 
 
+@pytest.mark.parametrize(("text", "generic"), [
+    ("A local rights organisation estimates that 173 social leaders were killed in 2024.",
+     True),
+    ("He added that the pipeline was bombed more than 30 times last year.", True),
+    ("The Houthis attacked more than 100 ships between November 2023 and early this year.",
+     True),
+    ("Gunmen killed 25 villagers in Zamfara on Tuesday.", False),
+])
+def test_a_tally_over_a_period_is_no_incident(analyse, text, generic) -> None:
+    [event] = [e for e in analyse(text)["events"] if e["type"] == "ASSAULT"]
+    assert event["generic"] is generic
+
+
 def test_parents_charged_with_neglect_did_not_fire(analyse) -> None:
     record = analyse("A 4-year-old boy was shot dead at a home in Toledo on Friday after he "
                      "found a gun. His mother, Kanisha Brown, was charged with neglect of a "

@@ -9,6 +9,7 @@ instead of creating a duplicate.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -492,13 +493,15 @@ class EventExtractor:
                  time: dict | None) -> bool:
         """A pattern of events, not one incident: "kidnappings have surged", "the group has
         repeatedly attacked convoys" — a bare plural or a habitual sentence, with no date,
-        town or casualty figure of its own."""
+        town or casualty figure of its own; or a tally over a period (``_tally``)."""
         if time and time.get("precision") in ("day", "week"):
             return False
         words = {t.lower_ for t in event.sent}
         if words & self.habitual or any(phrase in event.sent.text.lower()
                                         for phrase in self.habitual if " " in phrase):
             return True  # "has killed tens of thousands since 2009": a cumulative toll
+        if _tally(event.sent.text, words, time):
+            return True  # "173 social leaders were killed in 2024", "bombed 30 times"
         if any(casualties[s] is not None for s in CASUALTY_KINDS):
             return False
         if location and location.get("precision") in LOCAL_PRECISIONS:
@@ -563,6 +566,23 @@ class EventExtractor:
 
 def _may_act(arg: Argument) -> bool:
     return not_an_actor(arg.head.doc[arg.start:arg.end], "agent") is None
+
+
+_TIMES = re.compile(r"\b(\d+|dozens?|hundreds?|several|more than \w+) times\b")
+_ESTIMATES = frozenset({"estimate", "estimates", "estimated", "tally", "tallies", "tallied"})
+
+
+def _tally(text: str, words: set[str], time: dict | None) -> bool:
+    """A count over a period, not one incident, in a sentence without a day or week: a
+    repetition ("was bombed more than 30 times last year"), an estimate of a toll ("a rights
+    group estimates that 173 social leaders were killed in 2024"), or a count over a span
+    of months ("attacked more than 100 ships between November 2023 and early this year")."""
+    lowered = text.lower()
+    if _TIMES.search(lowered) or words & _ESTIMATES:
+        return True
+    precision = (time or {}).get("precision")
+    return precision in ("month", "year") and "between" in words and bool(
+        re.search(r"\b(more than|over|at least) \d{2,}\b", lowered))
 
 
 def _names_someone(arg: Argument) -> bool:
